@@ -7,12 +7,13 @@ DESTDIR    ?=
 CC         ?= cc
 PKGS       := jansson sqlite3 libcurl libxml-2.0 libpq
 
+# B is the build folder; give B=build/mine to build beside another build.
 ifeq ($(SANITIZE),1)
-B          := build/san
+B          ?= build/san
 SANFLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer
 else
-B          := build
+B          ?= build
 SANFLAGS   :=
 endif
 
@@ -87,7 +88,7 @@ lint-man:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@PATH="$(CURDIR)/$(B)/bin:$$PATH" examples/watermark-state/run.sh
+	@PATH="$(CURDIR)/$(B)/bin:$$PATH" examples/demo.sh
 
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 fuzz: deps
@@ -126,4 +127,5 @@ install: all build/etl.pc
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+TOOL_OBJ   := $(patsubst %.c,$(B)/%.o,$(TOOL_FILES) $(wildcard $(TOOL_DIRS:%=%/*.c)))
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(UNIT_SRC:%.c=$(B)/%.d)
