@@ -103,10 +103,15 @@ etl_time_parse(const char *s, struct etl_instant *out)
 
 			if (digits(&p, 2, &oh) < 0)
 				return -1;
-			if (*p == ':')
+			if (*p == ':') {
+				/* "+02:" alone is not an offset. */
 				p++;
-			if (isdigit((unsigned char)*p) && digits(&p, 2, &om) < 0)
+				if (digits(&p, 2, &om) < 0)
+					return -1;
+			} else if (isdigit((unsigned char)*p) &&
+			    digits(&p, 2, &om) < 0) {
 				return -1;
+			}
 			if (oh > 23 || om > 59)
 				return -1;
 			off = sign * (oh * 3600 + om * 60);
