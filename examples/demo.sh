@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `make demo`: run the examples with the built tools first on PATH.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+echo "# examples/watermark-state: watermark state across runs of a job"
+"$here/watermark-state/run.sh"
