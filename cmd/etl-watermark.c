@@ -486,6 +486,8 @@ cmd_track(struct etl_tool *t, struct watermark_opts *o, struct etl_db *db)
 	out = NULL;
 	if (rc == 0)
 		rc = etl_rejects_close(rj, &t->err);
+	else
+		etl_rejects_close(rj, NULL);
 	rj = NULL;
 	if (rc == 0)
 		rc = etl_signal_check(&t->err);

@@ -324,6 +324,46 @@ create_private(const char *path, struct etl_error *err)
 	    "cannot create database: %s", strerror(errno));
 }
 
+/*
+ * Switch to WAL unless the file is in WAL already.  The switch needs
+ * the database to itself and SQLite does not wait for that, so retry
+ * a busy switch until the busy timeout is spent.
+ */
+static int
+use_wal(sqlite3 *h, int64_t timeout_ms)
+{
+	int64_t waited = 0;
+	int rc;
+
+	for (;;) {
+		sqlite3_stmt *st;
+		const char *mode;
+
+		rc = sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &st,
+		    NULL);
+		if (rc != SQLITE_OK)
+			return rc;
+		rc = sqlite3_step(st);
+		mode = rc == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(st, 0) : NULL;
+		if (mode != NULL && strcmp(mode, "wal") == 0) {
+			sqlite3_finalize(st);
+			break;
+		}
+		sqlite3_finalize(st);
+		if (rc == SQLITE_ROW)
+			rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL,
+			    NULL, NULL);
+		if (rc == SQLITE_OK)
+			break;
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= timeout_ms)
+			return rc;
+		sqlite3_sleep(20);
+		waited += 20;
+	}
+	return sqlite3_exec(h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+}
+
 struct etl_db *
 etlp_sqlite_open(const char *path, const struct etl_db_opts *opts,
     struct etl_error *err)
@@ -367,9 +407,7 @@ etlp_sqlite_open(const char *path, const struct etl_db_opts *opts,
 	    INT32_MAX : (int)opts->busy_timeout_ms);
 	/* Reading the schema here turns "not a database" into an error
 	 * now, and WAL lets readers go on while we write. */
-	rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; "
-	    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
+	if ((rc = use_wal(db->h, opts->busy_timeout_ms)) != SQLITE_OK) {
 		fail(&db->base, rc, err, "cannot open database");
 		goto fail;
 	}

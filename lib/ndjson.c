@@ -177,9 +177,11 @@ etl_lines_next(struct etl_lines *r, const char **line, size_t *len,
 			r->skipping = 0;
 			*line = "";
 			*len = 0;
-			return etl_error_at(err, ETL_EDATA, r->source,
-			    r->lineno, NULL, "line longer than --max-line "
-			    "(%zu bytes)", r->max_line);
+			etl_error_at(err, ETL_EDATA, r->source, r->lineno,
+			    NULL, "line longer than --max-line (%zu bytes)",
+			    r->max_line);
+			etl_error_rule(err, "max-line");
+			return -ETL_EDATA;
 		}
 		if (e > s && r->buf[e - 1] == '\r')
 			e--;
@@ -278,11 +280,8 @@ etl_ndjson_next(struct etl_ndjson *r, json_t **rec, struct etl_error *err)
 	r->raw = "";
 	r->rawlen = 0;
 	rc = etl_lines_next(r->lines, &line, &len, err);
-	if (rc <= 0) {
-		if (rc == -ETL_EDATA)
-			etl_error_rule(err, "max-line");
+	if (rc <= 0)
 		return rc;
-	}
 	r->raw = line;
 	r->rawlen = len;
 	rc = etl_ndjson_parse(line, len, r->lines->source, r->lines->lineno,

@@ -55,8 +55,8 @@ sanitizer_spoke() {
 expect_status() {
 	want=$1
 	shift
-	"$@" >out 2>err
-	got=$?
+	got=0
+	"$@" >out 2>err || got=$?
 	if sanitizer_spoke err; then
 		echo "sanitizer report from: $*" >&2
 		cat err >&2
@@ -72,8 +72,8 @@ expect_status() {
 }
 
 must_fail() {
-	"$@" >out 2>err
-	got=$?
+	got=0
+	"$@" >out 2>err || got=$?
 	if sanitizer_spoke err || [ "$got" -eq 0 ] || [ "$got" -gt 125 ]; then
 		echo "expected a clean failure, got status $got from: $*" >&2
 		cat err >&2
