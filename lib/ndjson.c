@@ -167,7 +167,9 @@ etl_lines_next(struct etl_lines *r, const char **line, size_t *len,
 				return rc;
 			continue;
 		}
-		if (nl == NULL && r->start == r->end)
+		/* Not when skipping: the dropped last line is still a bad
+		 * record. */
+		if (nl == NULL && r->start == r->end && !r->skipping)
 			return 0;
 		s = r->start;
 		e = nl ? (size_t)(nl - r->buf) : r->end;
