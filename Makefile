@@ -90,16 +90,24 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@PATH="$(CURDIR)/$(B)/bin:$$PATH" examples/demo.sh
 
-FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+# `make fuzz` builds every tests/fuzz/fuzz_NAME.c with libFuzzer and runs
+# it for FUZZ_TIME seconds on tests/fuzz/corpus/NAME (seeds from fixtures).
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TIME ?= 10
 fuzz: deps
 	@mkdir -p build/fuzz
 	@for f in $(FUZZ_SRC); do \
-		n=$$(basename $$f .c); \
-		echo "clang -fsanitize=fuzzer $$f"; \
+		n=$$(basename $$f .c); c=tests/fuzz/corpus/$${n#fuzz_}; \
+		echo "fuzz: $$n"; \
 		clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib -include lib/banned.h \
-			$$(pkg-config --cflags $(PKGS)) \
+			-DETL_VERSION='"$(VERSION)"' $$(pkg-config --cflags $(PKGS)) \
 			-fsanitize=fuzzer,address,undefined \
 			-o build/fuzz/$$n $$f $(LIB_SRC) $(LDLIBS) || exit 1; \
+		mkdir -p build/fuzz/$$n.corpus; \
+		build/fuzz/$$n -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+			build/fuzz/$$n.corpus $$c >build/fuzz/$$n.log 2>&1 || \
+			{ tail -n 30 build/fuzz/$$n.log; exit 1; }; \
+		tail -n 1 build/fuzz/$$n.log; \
 	done
 
 bench: deps all
