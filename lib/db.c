@@ -26,11 +26,8 @@ struct etl_db *
 etl_db_new(const char *target, const struct etl_db_opts *opts,
     struct etl_error *err)
 {
-	if (is_uri(target, "postgresql") || is_uri(target, "postgres")) {
-		etl_error_set(err, ETL_ECONFIG, "PostgreSQL databases are not "
-		    "supported by this build yet");
-		return NULL;
-	}
+	if (is_uri(target, "postgresql") || is_uri(target, "postgres"))
+		return etlp_pg_open(target, opts, err);
 	return etlp_sqlite_open(target, opts, err);
 }
 
@@ -223,4 +220,67 @@ const void *
 etl_stmt_column_blob(struct etl_stmt *st, int i, size_t *len)
 {
 	return st->db->ops->column_blob(st, i, len);
+}
+
+int
+etl_db_table_columns(struct etl_db *db, const char *table,
+    int (*fn)(const char *name, const char *type, void *ctx), void *ctx,
+    struct etl_error *err)
+{
+	return db->ops->table_columns(db, table, fn, ctx, err);
+}
+
+int
+etl_db_has_copy(const struct etl_db *db)
+{
+	return db->ops->copy_begin != NULL;
+}
+
+int
+etl_db_copy_begin(struct etl_db *db, const char *sql, struct etl_error *err)
+{
+	if (db->ops->copy_begin == NULL)
+		return etl_error_set(err, ETL_EINTERNAL, "%s has no bulk copy",
+		    db->ops->name);
+	return db->ops->copy_begin(db, sql, err);
+}
+
+int
+etl_db_copy_put(struct etl_db *db, const char *buf, size_t len,
+    struct etl_error *err)
+{
+	return db->ops->copy_put(db, buf, len, err);
+}
+
+int
+etl_db_copy_end(struct etl_db *db, struct etl_error *err)
+{
+	return db->ops->copy_end(db, err);
+}
+
+int
+etl_db_copy_escape(struct etl_buf *b, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		const char *esc = NULL;
+
+		switch (s[i]) {
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		}
+		if (esc != NULL ? etl_buf_append(b, esc, 2) :
+		    etl_buf_putc(b, s[i]))
+			return -1;
+	}
+	return 0;
 }

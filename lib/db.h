@@ -93,4 +93,30 @@ const void *etl_stmt_column_blob(struct etl_stmt *st, int i, size_t *len);
 /* Rows changed by the last statement. */
 long long etl_db_changes(struct etl_db *db);
 
+/*
+ * The columns of a table in order: fn(name, declared type, ctx) for
+ * each; a non-zero return stops.  0 (also for a missing table: no
+ * calls), or <0.
+ */
+int etl_db_table_columns(struct etl_db *db, const char *table,
+    int (*fn)(const char *name, const char *type, void *ctx), void *ctx,
+    struct etl_error *err);
+
+/*
+ * Bulk load (PostgreSQL COPY ... FROM STDIN, text format): begin with
+ * the COPY statement, put rows (tab-separated, \N for NULL, "\n" ended;
+ * see etl_db_copy_escape), end.  Backends without it give -ETL_EINTERNAL
+ * from begin; etl_db_has_copy tells beforehand.
+ */
+int etl_db_has_copy(const struct etl_db *db);
+int etl_db_copy_begin(struct etl_db *db, const char *sql,
+    struct etl_error *err);
+int etl_db_copy_put(struct etl_db *db, const char *buf, size_t len,
+    struct etl_error *err);
+int etl_db_copy_end(struct etl_db *db, struct etl_error *err);
+
+/* Append s[0..len) escaped for a COPY text-format field; 0 or -1 (OOM). */
+struct etl_buf;
+int etl_db_copy_escape(struct etl_buf *b, const char *s, size_t len);
+
 #endif

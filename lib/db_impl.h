@@ -32,6 +32,15 @@ struct etlp_db_ops {
 	long long (*column_int)(struct etl_stmt *st, int i);
 	double (*column_double)(struct etl_stmt *st, int i);
 	const void *(*column_blob)(struct etl_stmt *st, int i, size_t *len);
+	int (*table_columns)(struct etl_db *db, const char *table,
+	    int (*fn)(const char *name, const char *type, void *ctx),
+	    void *ctx, struct etl_error *err);
+	/* NULL when the backend has no bulk copy. */
+	int (*copy_begin)(struct etl_db *db, const char *sql,
+	    struct etl_error *err);
+	int (*copy_put)(struct etl_db *db, const char *buf, size_t len,
+	    struct etl_error *err);
+	int (*copy_end)(struct etl_db *db, struct etl_error *err);
 };
 
 struct etl_db {
@@ -45,6 +54,9 @@ struct etl_stmt {
 };
 
 struct etl_db *etlp_sqlite_open(const char *path,
+    const struct etl_db_opts *opts, struct etl_error *err);
+/* target is a postgresql:// or postgres:// URI (or key=value conninfo). */
+struct etl_db *etlp_pg_open(const char *target,
     const struct etl_db_opts *opts, struct etl_error *err);
 
 #endif

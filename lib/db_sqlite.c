@@ -283,6 +283,32 @@ column_blob(struct etl_stmt *st, int i, size_t *len)
 	return p;
 }
 
+static int
+table_columns(struct etl_db *db, const char *table,
+    int (*fn)(const char *name, const char *type, void *ctx), void *ctx,
+    struct etl_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(H(db), "SELECT name, type FROM "
+	    "pragma_table_info(?1)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, rc, err, "cannot read the schema");
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1), ctx) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(db, rc, err, "cannot read the schema");
+	return 0;
+}
+
 static const struct etlp_db_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = db_close,
@@ -305,6 +331,7 @@ static const struct etlp_db_ops sqlite_ops = {
 	.column_int = column_int,
 	.column_double = column_double,
 	.column_blob = column_blob,
+	.table_columns = table_columns,
 };
 
 /* Create an empty file with mode 0600, so the database never exists
