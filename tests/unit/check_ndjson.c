@@ -451,11 +451,12 @@ END_TEST
 START_TEST(test_ndjson_lines_stdin)
 {
 	static const char data[] = "\xef\xbb\xbf" "one\r\n\ntwo";
-	int fds[2];
+	int fds[2], saved = dup(STDIN_FILENO);
 	pid_t pid;
 	struct etl_lines *r;
 	struct etl_error err;
 
+	ck_assert_int_ge(saved, 0);
 	ck_assert_int_eq(pipe(fds), 0);
 	pid = writer(fds[1], data, sizeof(data) - 1, 3);
 	close(fds[1]);
@@ -471,6 +472,8 @@ START_TEST(test_ndjson_lines_stdin)
 	etl_lines_free(r);
 	/* stdin is not closed by free. */
 	ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
+	ck_assert_int_eq(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
 	reap(pid);
 }
 END_TEST
