@@ -39,6 +39,21 @@ etl_summary_note(struct etl_summary *s, const char *name, const char *value)
 		json_object_set_new(s->notes, name, json_string(value));
 }
 
+void
+etl_summary_note_json(struct etl_summary *s, const char *name, json_t *value)
+{
+	if (s->notes != NULL && value != NULL)
+		json_object_set_new(s->notes, name, value);
+	else
+		json_decref(value);
+}
+
+void
+etl_summary_aside(struct etl_summary *s, const char *text)
+{
+	etl_strlcpy(s->aside, text ? text : "", sizeof(s->aside));
+}
+
 double
 etl_summary_seconds(const struct etl_summary *s)
 {
@@ -65,10 +80,16 @@ etl_summary_line(const struct etl_summary *s, char *buf, size_t n)
 		used = etl_snappend(buf, n, used, "%s%lld %s",
 		    parts++ ? ", " : used ? " " : "", s->values[i],
 		    s->names[i]);
-	json_object_foreach(s->notes, key, val)
+	json_object_foreach(s->notes, key, val) {
+		if (!json_is_string(val))
+			continue;
 		used = etl_snappend(buf, n, used, "%s%s %s",
 		    parts++ ? ", " : used ? " " : "", key,
 		    json_string_value(val));
+	}
+	if (s->aside[0] != '\0')
+		used = etl_snappend(buf, n, used, "%s(%s)", used ? " " : "",
+		    s->aside);
 	etl_snappend(buf, n, used, "%sin %.2f s", used ? " " : "",
 	    etl_summary_seconds(s));
 	return buf;

@@ -18,7 +18,8 @@ struct etl_summary {
 	const char *names[ETL_SUMMARY_MAX];	/* static strings */
 	long long values[ETL_SUMMARY_MAX];
 	char label[256];			/* "track orders", or "" */
-	json_t *notes;				/* extra string fields */
+	json_t *notes;				/* extra fields */
+	char aside[128];			/* shown "(aside)" before "in" */
 	struct etl_instant started;
 	struct timespec mono;
 };
@@ -36,6 +37,16 @@ long long *etl_summary_counter(struct etl_summary *s, const char *name);
 /* A note ("pending" -> "2026-..."), printed after the counts. */
 void etl_summary_note(struct etl_summary *s, const char *name,
     const char *value);
+
+/*
+ * A JSON note (value stolen) for --stats only: the summary line shows
+ * string notes alone.
+ */
+void etl_summary_note_json(struct etl_summary *s, const char *name,
+    json_t *value);
+
+/* Words shown in parentheses after the counts: "(spec campaigns v3)". */
+void etl_summary_aside(struct etl_summary *s, const char *text);
 
 double etl_summary_seconds(const struct etl_summary *s);
 
