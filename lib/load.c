@@ -1,0 +1,801 @@
+#include <errno.h>
+#include <ctype.h>
+#include <stdarg.h>
+
+#include "jsonw.h"
+#include "load_impl.h"
+#include "signals.h"
+#include "state.h"
+
+int
+etl_conflict_parse(const char *s, enum etl_conflict *c, const char **field)
+{
+	*field = NULL;
+	if (strcmp(s, "source-wins") == 0)
+		*c = ETL_CONFLICT_SOURCE;
+	else if (strcmp(s, "dest-wins") == 0)
+		*c = ETL_CONFLICT_DEST;
+	else if (strcmp(s, "merge") == 0)
+		*c = ETL_CONFLICT_MERGE;
+	else if (strncmp(s, "latest-wins:", 12) == 0 && s[12] != '\0') {
+		*c = ETL_CONFLICT_LATEST;
+		*field = s + 12;
+	} else
+		return -1;
+	return 0;
+}
+
+int
+etl_load_mode_parse(const char *s, enum etl_load_mode *m)
+{
+	static const char *const names[] = { "upsert", "insert", "replace",
+	    "append" };
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*m = (enum etl_load_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+static char *
+lower_dup(const char *s)
+{
+	char *l = strdup(s);
+
+	for (char *p = l; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return l;
+}
+
+static int
+add_column(struct etl_loader *ld, const char *name, const char *type)
+{
+	struct etlp_column *c = realloc(ld->cols, sizeof(*c) *
+	    (size_t)(ld->ncols + 1));
+	char *lower;
+
+	if (c == NULL)
+		return -1;
+	ld->cols = c;
+	c += ld->ncols;
+	c->name = strdup(name);
+	c->quoted = etl_db_quote_ident(name);
+	c->type = strdup(type ? type : "");
+	if (c->name == NULL || c->quoted == NULL || c->type == NULL)
+		return -1;
+	json_object_set_new(ld->colmap, name, json_integer(ld->ncols));
+	if (!ld->pg && (lower = lower_dup(name)) != NULL) {
+		if (json_object_get(ld->colmap, lower) == NULL)
+			json_object_set_new(ld->colmap, lower,
+			    json_integer(ld->ncols));
+		free(lower);
+	}
+	ld->ncols++;
+	ld->schema_changed = 1;
+	return 0;
+}
+
+/* The column index of a record key, or -1. */
+static int
+column_of(struct etl_loader *ld, const char *name)
+{
+	json_t *i = json_object_get(ld->colmap, name);
+	char *lower;
+
+	if (i == NULL && !ld->pg && (lower = lower_dup(name)) != NULL) {
+		i = json_object_get(ld->colmap, lower);
+		free(lower);
+	}
+	return i ? (int)json_integer_value(i) : -1;
+}
+
+static int
+collect_column(const char *name, const char *type, void *ctx)
+{
+	return add_column(ctx, name, type) < 0 ? -1 : 0;
+}
+
+static int
+resolve_keys(struct etl_loader *ld, struct etl_error *err)
+{
+	for (int k = 0; k < ld->o.nkeys; k++) {
+		ld->keycol[k] = column_of(ld, ld->o.keys[k]);
+		if (ld->keycol[k] < 0)
+			return etl_error_at(err, ETL_ECONFIG, ld->o.table, 0,
+			    NULL, "table has no column '%s' for --key",
+			    ld->o.keys[k]);
+	}
+	ld->latest_col = ld->o.latest_field ?
+	    column_of(ld, ld->o.latest_field) : -1;
+	return 0;
+}
+
+struct etl_loader *
+etl_loader_new(struct etl_db *db, const struct etl_load_opts *opts,
+    const struct etl_load_hooks *hooks, struct etl_error *err)
+{
+	struct etl_loader *ld = calloc(1, sizeof(*ld));
+	int rc;
+
+	if (ld == NULL) {
+		etl_error_set(err, ETL_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	ld->db = db;
+	ld->o = *opts;
+	if (ld->o.batch == 0)
+		ld->o.batch = 1000;
+	ld->h = *hooks;
+	ld->pg = strcmp(etl_db_backend(db), "sqlite") != 0;
+	ld->latest_col = -1;
+	etl_buf_init(&ld->scratch);
+	ld->qtable = etl_db_quote_ident(opts->table);
+	ld->colmap = json_object();
+	ld->keycol = calloc((size_t)opts->nkeys + 1, sizeof(int));
+	if (ld->qtable == NULL || ld->colmap == NULL || ld->keycol == NULL) {
+		etl_error_set(err, ETL_EINTERNAL, "out of memory");
+		goto fail;
+	}
+	rc = etl_db_has_table(db, opts->table, err);
+	if (rc < 0)
+		goto fail;
+	ld->table_exists = rc;
+	if (rc == 1) {
+		if (etl_db_table_columns(db, opts->table, collect_column, ld,
+		    err) < 0)
+			goto fail;
+		if (resolve_keys(ld, err) < 0)
+			goto fail;
+	}
+	return ld;
+fail:
+	etl_loader_free(ld);
+	return NULL;
+}
+
+static void
+free_batch(struct etl_loader *ld)
+{
+	for (size_t i = 0; i < ld->n; i++) {
+		json_decref(ld->batch[i].rec);
+		free(ld->batch[i].vals);
+	}
+	ld->n = 0;
+}
+
+void
+etl_loader_free(struct etl_loader *ld)
+{
+	if (ld == NULL)
+		return;
+	if (ld->tx_open)
+		etl_db_rollback(ld->db);
+	if (ld->pg)
+		etlp_load_pg_free(ld);
+	else
+		etlp_load_sqlite_free(ld);
+	free_batch(ld);
+	free(ld->batch);
+	for (int i = 0; i < ld->ncols; i++) {
+		free(ld->cols[i].name);
+		free(ld->cols[i].quoted);
+		free(ld->cols[i].type);
+	}
+	free(ld->cols);
+	json_decref(ld->colmap);
+	free(ld->keycol);
+	free(ld->qtable);
+	free(ld->wm_best);
+	if (ld->spool != NULL)
+		fclose(ld->spool);
+	etl_buf_release(&ld->scratch);
+	free(ld);
+}
+
+const struct etl_load_counts *
+etl_loader_counts(const struct etl_loader *ld)
+{
+	return &ld->c;
+}
+
+const char *
+etl_loader_watermark(const struct etl_loader *ld)
+{
+	return ld->wm_best;
+}
+
+int
+etlp_load_reject(struct etl_loader *ld, struct etlp_pending *p,
+    const char *field, const char *rule, struct etl_error *err,
+    const char *fmt, ...)
+{
+	struct etl_error why;
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	etl_error_at(&why, ETL_EDATA, p->source, p->line, field, "%s", msg);
+	etl_error_rule(&why, rule);
+	p->dropped = 1;
+	if (ld->h.reject == NULL) {
+		*err = why;
+		return -ETL_EDATA;
+	}
+	return ld->h.reject(ld->h.ctx, &why, p->rec, err);
+}
+
+const char *
+etlp_load_value_text(struct etl_loader *ld, const json_t *v, size_t *len)
+{
+	int n;
+
+	etl_buf_reset(&ld->scratch);
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		*len = json_string_length(v);
+		return json_string_value(v);
+	case JSON_INTEGER:
+		n = etl_buf_printf(&ld->scratch, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		break;
+	case JSON_REAL: {
+		char num[64];
+
+		n = etl_buf_append(&ld->scratch, num,
+		    etl_json_format_real(json_real_value(v), num,
+		    sizeof(num)));
+		break;
+	}
+	case JSON_TRUE:
+		n = etl_buf_puts(&ld->scratch, ld->pg ? "t" : "1");
+		break;
+	case JSON_FALSE:
+		n = etl_buf_puts(&ld->scratch, ld->pg ? "f" : "0");
+		break;
+	case JSON_NULL:
+		*len = 0;
+		return NULL;
+	default:
+		n = etl_json_dump(&ld->scratch, v);
+		break;
+	}
+	if (n < 0 || ld->scratch.data == NULL) {
+		*len = 0;
+		return "";
+	}
+	*len = ld->scratch.len;
+	return ld->scratch.data;
+}
+
+int
+etlp_load_later(const char *incoming, const char *stored)
+{
+	int cmp;
+
+	if (stored == NULL)
+		return 1;
+	if (etl_value_cmp(incoming, stored, &cmp) < 0)
+		return -1;
+	return cmp > 0;
+}
+
+/* The SQL type for a new column, from the first non-null value. */
+static const char *
+type_for(const struct etl_loader *ld, const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_INTEGER:
+		return ld->pg ? "BIGINT" : "INTEGER";
+	case JSON_REAL:
+		return ld->pg ? "DOUBLE PRECISION" : "REAL";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return ld->pg ? "BOOLEAN" : "INTEGER";
+	case JSON_NULL:
+		return ld->pg ? "TEXT" : "";
+	default:
+		return "TEXT";
+	}
+}
+
+static const json_t *
+first_non_null(struct etl_loader *ld, const char *key)
+{
+	const json_t *found = NULL;
+
+	for (size_t i = 0; i < ld->n; i++) {
+		json_t *v = json_object_get(ld->batch[i].rec, key);
+
+		if (v != NULL && !json_is_null(v))
+			return v;
+		if (v != NULL)
+			found = v;
+	}
+	return found;
+}
+
+/* Create the table, or add columns for keys it lacks. */
+static int
+ensure_schema(struct etl_loader *ld, struct etl_error *err)
+{
+	struct etl_buf sql;
+	int first_new = ld->ncols, rc = 0, creating = !ld->table_exists;
+
+	for (size_t i = 0; i < ld->n; i++) {
+		const char *key;
+		json_t *v;
+
+		if (ld->batch[i].dropped)
+			continue;
+		json_object_foreach(ld->batch[i].rec, key, v) {
+			if (column_of(ld, key) >= 0)
+				continue;
+			if (add_column(ld, key, type_for(ld,
+			    first_non_null(ld, key))) < 0)
+				return etl_error_set(err, ETL_EINTERNAL,
+				    "out of memory");
+		}
+	}
+	if (!creating && first_new == ld->ncols)
+		return 0;
+	etl_buf_init(&sql);
+	if (creating) {
+		etl_buf_printf(&sql, "CREATE TABLE %s (", ld->qtable);
+		for (int c = 0; c < ld->ncols; c++)
+			etl_buf_printf(&sql, "%s%s%s%s", c ? ", " : "",
+			    ld->cols[c].quoted, *ld->cols[c].type ? " " : "",
+			    ld->cols[c].type);
+		if (ld->o.nkeys > 0) {
+			etl_buf_puts(&sql, ", PRIMARY KEY (");
+			for (int k = 0; k < ld->o.nkeys; k++) {
+				int c = column_of(ld, ld->o.keys[k]);
+
+				etl_buf_printf(&sql, "%s%s", k ? ", " : "",
+				    ld->cols[c].quoted);
+			}
+			etl_buf_putc(&sql, ')');
+		}
+		etl_buf_putc(&sql, ')');
+		rc = etl_db_exec(ld->db, sql.data, err);
+		if (rc == 0) {
+			ld->table_exists = 1;
+			rc = resolve_keys(ld, err);
+		}
+	} else {
+		for (int c = first_new; c < ld->ncols && rc == 0; c++) {
+			etl_buf_reset(&sql);
+			etl_buf_printf(&sql, "ALTER TABLE %s ADD COLUMN %s%s%s",
+			    ld->qtable, ld->cols[c].quoted,
+			    *ld->cols[c].type ? " " : "", ld->cols[c].type);
+			rc = etl_db_exec(ld->db, sql.data, err);
+			if (rc == 0 && ld->h.column_added != NULL)
+				ld->h.column_added(ld->h.ctx, ld->o.table,
+				    ld->cols[c].name, ld->cols[c].type);
+		}
+		if (rc == 0 && ld->latest_col < 0 && ld->o.latest_field)
+			ld->latest_col = column_of(ld, ld->o.latest_field);
+	}
+	etl_buf_release(&sql);
+	return rc;
+}
+
+/* Each record's values in column order (borrowed from the record). */
+static int
+map_values(struct etl_loader *ld, struct etl_error *err)
+{
+	for (size_t i = 0; i < ld->n; i++) {
+		struct etlp_pending *p = &ld->batch[i];
+		const char *key;
+		json_t *v;
+
+		free(p->vals);
+		p->vals = calloc((size_t)ld->ncols + 1, sizeof(json_t *));
+		if (p->vals == NULL)
+			return etl_error_set(err, ETL_EINTERNAL,
+			    "out of memory");
+		json_object_foreach(p->rec, key, v) {
+			int c = column_of(ld, key);
+
+			if (c >= 0)
+				p->vals[c] = v;
+		}
+	}
+	return 0;
+}
+
+/* The key of a record as one string, for finding copies in a batch. */
+static int
+key_string(struct etl_loader *ld, const json_t *rec, struct etl_buf *b)
+{
+	etl_buf_reset(b);
+	for (int k = 0; k < ld->o.nkeys; k++) {
+		const char *t;
+		size_t len;
+
+		t = etlp_load_value_text(ld,
+		    json_object_get(rec, ld->o.keys[k]), &len);
+		if ((k && etl_buf_putc(b, '\x1f') < 0) ||
+		    etl_buf_append(b, t ? t : "", len) < 0)
+			return -1;
+	}
+	return etl_buf_putc(b, '\0') < 0 ? -1 : 0;
+}
+
+/*
+ * Within a batch one key is loaded once: the later record counts (with
+ * latest-wins, the one with the later FIELD).  Insert mode rejects the
+ * later copies instead.
+ */
+static int
+dedupe(struct etl_loader *ld, struct etl_error *err)
+{
+	json_t *seen = json_object();
+	struct etl_buf key;
+	int rc = 0;
+
+	etl_buf_init(&key);
+	if (seen == NULL)
+		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < ld->n && rc == 0; i++) {
+		struct etlp_pending *p = &ld->batch[i], *q;
+		json_t *prev;
+
+		if (p->dropped)
+			continue;
+		if (key_string(ld, p->rec, &key) < 0 ||
+		    !etl_utf8_valid(key.data, strlen(key.data))) {
+			rc = etl_error_set(err, ETL_EINTERNAL, "out of memory");
+			break;
+		}
+		prev = json_object_get(seen, key.data);
+		if (prev == NULL) {
+			json_object_set_new(seen, key.data,
+			    json_integer((json_int_t)i));
+			continue;
+		}
+		q = &ld->batch[json_integer_value(prev)];
+		if (ld->o.mode == ETL_LOAD_INSERT) {
+			rc = etlp_load_reject(ld, p, ld->o.keys[0],
+			    "duplicate", err, "duplicate key in the input "
+			    "(first at line %lld)", q->line);
+			continue;
+		}
+		if (ld->o.conflict == ETL_CONFLICT_LATEST) {
+			char *a = etl_value_text(json_object_get(p->rec,
+			    ld->o.latest_field));
+			char *b = etl_value_text(json_object_get(q->rec,
+			    ld->o.latest_field));
+			int cmp = 0;
+
+			etl_value_cmp(a, b, &cmp);
+			free(a);
+			free(b);
+			if (cmp < 0) {
+				p->dropped = 1;
+				ld->c.duplicates++;
+				continue;
+			}
+		}
+		q->dropped = 1;
+		ld->c.duplicates++;
+		json_object_set_new(seen, key.data,
+		    json_integer((json_int_t)i));
+	}
+	etl_buf_release(&key);
+	json_decref(seen);
+	return rc;
+}
+
+static int
+track_watermark(struct etl_loader *ld, const struct etlp_pending *p)
+{
+	char *text = etl_value_text(json_object_get(p->rec,
+	    ld->o.watermark_field));
+	int cmp = 1;
+
+	if (text == NULL)
+		return -1;
+	if (ld->wm_best != NULL && etl_value_cmp(text, ld->wm_best, &cmp) < 0)
+		cmp = 0;
+	if (cmp > 0) {
+		free(ld->wm_best);
+		ld->wm_best = text;
+	} else {
+		free(text);
+	}
+	return 0;
+}
+
+static int
+emit_or_spool(struct etl_loader *ld, struct etlp_pending *p,
+    struct etl_error *err)
+{
+	if (ld->h.emit == NULL)
+		return 0;
+	if (ld->o.mode != ETL_LOAD_REPLACE)
+		return ld->h.emit(ld->h.ctx, p->rec, p->change, err);
+	/* Replace commits once at the end: hold the records until then. */
+	if (ld->spool == NULL && (ld->spool = tmpfile()) == NULL)
+		return etl_error_set(err, ETL_ECANTCREAT, "cannot create a "
+		    "temporary file: %s", strerror(errno));
+	etl_buf_reset(&ld->scratch);
+	if (etl_buf_printf(&ld->scratch, "%d ", (int)p->change) < 0 ||
+	    etl_json_dump(&ld->scratch, p->rec) < 0 ||
+	    etl_buf_putc(&ld->scratch, '\n') < 0)
+		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
+	if (fwrite(ld->scratch.data, 1, ld->scratch.len, ld->spool) !=
+	    ld->scratch.len)
+		return etl_error_set(err, ETL_EIO, "temporary file: %s",
+		    strerror(errno));
+	return 0;
+}
+
+static int
+unspool(struct etl_loader *ld, struct etl_error *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	if (ld->spool == NULL)
+		return 0;
+	rewind(ld->spool);
+	while (rc == 0 && (n = getline(&line, &cap, ld->spool)) > 0) {
+		char *end;
+		long change = strtol(line, &end, 10);
+		json_t *rec = json_loadb(end + 1, (size_t)(n - (end + 1 -
+		    line)), 0, NULL);
+
+		if (rec == NULL) {
+			rc = etl_error_set(err, ETL_EINTERNAL, "temporary "
+			    "file damaged");
+			break;
+		}
+		rc = ld->h.emit(ld->h.ctx, rec, (enum etl_change)change, err);
+		json_decref(rec);
+	}
+	free(line);
+	fclose(ld->spool);
+	ld->spool = NULL;
+	return rc;
+}
+
+static int
+replace_begin(struct etl_loader *ld, struct etl_error *err)
+{
+	char sql[512];
+	struct etl_buf b;
+	int rc;
+
+	ld->replace_begun = 1;
+	if (ld->o.nkeys == 0 || !ld->table_exists) {
+		if (!ld->table_exists)
+			return 0;
+		snprintf(sql, sizeof(sql), "DELETE FROM %s", ld->qtable);
+		rc = etl_db_exec(ld->db, sql, err);
+		if (rc == 0)
+			ld->c.deleted += etl_db_changes(ld->db);
+		return rc;
+	}
+	/* With keys: upsert everything, then delete the rows not seen. */
+	etl_buf_init(&b);
+	etl_buf_puts(&b, "CREATE TEMP TABLE _etl_seen AS SELECT ");
+	for (int k = 0; k < ld->o.nkeys; k++)
+		etl_buf_printf(&b, "%s%s", k ? ", " : "",
+		    ld->cols[ld->keycol[k]].quoted);
+	etl_buf_printf(&b, " FROM %s WHERE 0 = 1", ld->qtable);
+	rc = b.data ? etl_db_exec(ld->db, b.data, err) :
+	    etl_error_set(err, ETL_EINTERNAL, "out of memory");
+	etl_buf_release(&b);
+	return rc;
+}
+
+static int
+replace_end(struct etl_loader *ld, struct etl_error *err)
+{
+	struct etl_buf b;
+	int rc;
+
+	if (ld->o.nkeys == 0 || !ld->table_exists)
+		return 0;
+	etl_buf_init(&b);
+	etl_buf_printf(&b, "DELETE FROM %s WHERE NOT EXISTS (SELECT 1 FROM "
+	    "_etl_seen s WHERE ", ld->qtable);
+	for (int k = 0; k < ld->o.nkeys; k++) {
+		const char *q = ld->cols[ld->keycol[k]].quoted;
+
+		etl_buf_printf(&b, "%ss.%s = %s.%s", k ? " AND " : "", q,
+		    ld->qtable, q);
+	}
+	etl_buf_putc(&b, ')');
+	rc = b.data ? etl_db_exec(ld->db, b.data, err) :
+	    etl_error_set(err, ETL_EINTERNAL, "out of memory");
+	if (rc == 0)
+		ld->c.deleted += etl_db_changes(ld->db);
+	etl_buf_release(&b);
+	if (rc == 0)
+		rc = etl_db_exec(ld->db, "DROP TABLE _etl_seen", err);
+	return rc;
+}
+
+static int
+flush(struct etl_loader *ld, int final, struct etl_error *err)
+{
+	int rc, keep_open;
+	int moved;
+
+	if ((rc = etl_signal_check(err)) < 0)
+		return rc;
+	if (ld->n == 0 && !final)
+		return 0;
+	if (!ld->tx_open) {
+		if ((rc = etl_db_begin(ld->db, err)) < 0)
+			return rc;
+		ld->tx_open = 1;
+	}
+	if (ld->n > 0) {
+		if (ld->o.mode != ETL_LOAD_APPEND && ld->o.nkeys > 0 &&
+		    (rc = dedupe(ld, err)) < 0)
+			return rc;
+		if ((rc = ensure_schema(ld, err)) < 0)
+			return rc;
+	}
+	if (ld->o.mode == ETL_LOAD_REPLACE && !ld->replace_begun &&
+	    (rc = replace_begin(ld, err)) < 0)
+		return rc;
+	if (ld->n > 0) {
+		if ((rc = map_values(ld, err)) < 0)
+			return rc;
+		rc = ld->pg ? etlp_load_pg(ld, err) :
+		    etlp_load_sqlite(ld, err);
+		if (rc < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < ld->n && ld->o.watermark_key; i++)
+		if (!ld->batch[i].dropped)
+			track_watermark(ld, &ld->batch[i]);
+	keep_open = ld->o.mode == ETL_LOAD_REPLACE && !final;
+	if (final && ld->o.mode == ETL_LOAD_REPLACE &&
+	    (rc = replace_end(ld, err)) < 0)
+		return rc;
+	if (final && ld->o.watermark_key && ld->wm_best) {
+		if ((rc = etl_state_ensure(ld->db, err)) < 0 ||
+		    (rc = etl_watermark_advance(ld->db, ld->o.watermark_key,
+		    ld->wm_best, 0, &moved, err)) < 0)
+			return rc;
+	}
+	if (!keep_open && ld->h.precommit != NULL &&
+	    (rc = ld->h.precommit(ld->h.ctx, ld->db, final, err)) < 0)
+		return rc;
+	if (!keep_open) {
+		if ((rc = etl_signal_check(err)) < 0)
+			return rc;
+		ld->tx_open = 0;
+		if ((rc = etl_db_commit(ld->db, err)) < 0)
+			return rc;
+		ld->c.batches++;
+	}
+	for (size_t i = 0; i < ld->n; i++) {
+		struct etlp_pending *p = &ld->batch[i];
+
+		if (p->dropped)
+			continue;
+		if ((rc = emit_or_spool(ld, p, err)) < 0)
+			return rc;
+	}
+	free_batch(ld);
+	if (!keep_open && (rc = unspool(ld, err)) < 0)
+		return rc;
+	return 0;
+}
+
+static int
+check_record(struct etl_loader *ld, json_t *rec, const char *source,
+    long long line, struct etl_error *err)
+{
+	const char *key;
+	json_t *v;
+	int rc;
+
+	for (int k = 0; k < ld->o.nkeys; k++) {
+		v = json_object_get(rec, ld->o.keys[k]);
+		if (v == NULL || json_is_null(v) || json_is_object(v) ||
+		    json_is_array(v)) {
+			rc = etl_error_at(err, ETL_EDATA, source, line,
+			    ld->o.keys[k], "%s (a key must be a string, "
+			    "number or boolean)", v == NULL ? "missing" :
+			    json_is_null(v) ? "is null" : "is not a scalar");
+			etl_error_rule(err, "key");
+			return rc;
+		}
+	}
+	if (ld->o.latest_field != NULL) {
+		char *t = etl_value_text(json_object_get(rec,
+		    ld->o.latest_field));
+		enum etl_vkind kind = etl_value_kind(t);
+
+		free(t);
+		if (kind == ETL_V_NONE) {
+			rc = etl_error_at(err, ETL_EDATA, source, line,
+			    ld->o.latest_field, "missing or not a number or "
+			    "timestamp (needed by latest-wins)");
+			etl_error_rule(err, "latest-wins");
+			return rc;
+		}
+	}
+	if (ld->o.watermark_key != NULL) {
+		char *t = etl_value_text(json_object_get(rec,
+		    ld->o.watermark_field));
+		enum etl_vkind kind = etl_value_kind(t);
+		int cmp;
+
+		if (kind != ETL_V_NONE && ld->wm_best != NULL &&
+		    etl_value_cmp(t, ld->wm_best, &cmp) < 0)
+			kind = ETL_V_NONE;
+		free(t);
+		if (kind == ETL_V_NONE) {
+			rc = etl_error_at(err, ETL_EDATA, source, line,
+			    ld->o.watermark_field, "missing, or not a number "
+			    "or timestamp of the kind seen before (needed by "
+			    "--watermark)");
+			etl_error_rule(err, "watermark");
+			return rc;
+		}
+	}
+	if (ld->o.strict_schema && ld->table_exists) {
+		json_object_foreach(rec, key, v) {
+			if (column_of(ld, key) >= 0)
+				continue;
+			rc = etl_error_at(err, ETL_EDATA, source, line, key,
+			    "not a column of %s (--strict-schema)",
+			    ld->o.table);
+			etl_error_rule(err, "strict-schema");
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int
+etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
+    long long line, struct etl_error *err)
+{
+	struct etlp_pending *p;
+	int rc;
+
+	if ((rc = check_record(ld, rec, source, line, err)) < 0) {
+		json_decref(rec);
+		return rc;
+	}
+	if (ld->n == ld->cap) {
+		size_t cap = ld->cap ? ld->cap * 2 : 64;
+
+		p = realloc(ld->batch, cap * sizeof(*p));
+		if (p == NULL) {
+			json_decref(rec);
+			return etl_error_set(err, ETL_EINTERNAL,
+			    "out of memory");
+		}
+		ld->batch = p;
+		ld->cap = cap;
+	}
+	p = &ld->batch[ld->n++];
+	memset(p, 0, sizeof(*p));
+	p->rec = rec;
+	p->source = source;
+	p->line = line;
+	if (ld->n >= ld->o.batch)
+		return flush(ld, 0, err);
+	return 0;
+}
+
+int
+etl_loader_finish(struct etl_loader *ld, struct etl_error *err)
+{
+	return flush(ld, 1, err);
+}
