@@ -297,3 +297,21 @@ etl_run_finish(struct etl_db *db, long long id, const struct etl_summary *s,
 	etl_stmt_free(st);
 	return rc < 0 ? rc : 0;
 }
+
+int
+etl_run_set_spec(struct etl_db *db, long long id, const char *spec,
+    struct etl_error *err)
+{
+	struct etl_stmt *st;
+	int rc;
+
+	st = etl_db_prepare(db, "UPDATE _etl_runs SET spec = $1 WHERE id = $2",
+	    err);
+	if (st == NULL)
+		return -(int)err->kind;
+	etl_stmt_bind_text(st, 1, spec, -1);
+	etl_stmt_bind_int(st, 2, id);
+	rc = etl_stmt_step(st, err);
+	etl_stmt_free(st);
+	return rc < 0 ? rc : 0;
+}

@@ -67,4 +67,8 @@ int etl_run_finish(struct etl_db *db, long long id,
     const struct etl_summary *s, enum etl_kind status, const char *note,
     struct etl_error *err);
 
+/* Name the spec of a run (records carrying _spec). */
+int etl_run_set_spec(struct etl_db *db, long long id, const char *spec,
+    struct etl_error *err);
+
 #endif
