@@ -132,3 +132,41 @@ etl_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }
+
+char **
+etl_strsplit(const char *s, char sep, int *n)
+{
+	int count = 1, i = 0;
+	char **v;
+
+	for (const char *p = s; *p != '\0'; p++)
+		count += *p == sep;
+	v = calloc((size_t)count + 1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	for (const char *p = s;; i++) {
+		const char *e = strchr(p, sep);
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if ((v[i] = strndup(p, len)) == NULL) {
+			etl_strv_free(v);
+			return NULL;
+		}
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	if (n != NULL)
+		*n = count;
+	return v;
+}
+
+void
+etl_strv_free(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **p = v; *p != NULL; p++)
+		free(*p);
+	free(v);
+}

@@ -39,4 +39,12 @@ size_t etl_snappend(char *buf, size_t n, size_t used, const char *fmt, ...)
 /* strdup that returns NULL on NULL. */
 char *etl_strdup(const char *s);
 
+/*
+ * Split "a,b,c" at sep into a new NULL-terminated array of new strings
+ * (*n of them; empty parts kept).  NULL when out of memory.  Free with
+ * etl_strv_free.
+ */
+char **etl_strsplit(const char *s, char sep, int *n);
+void etl_strv_free(char **v);
+
 #endif
