@@ -457,6 +457,7 @@ judge(struct etl_http *h, CURLcode cc, const char *shown,
 {
 	char snip[SNIPPET * 2 + 8];
 	char *ct = NULL, *eff = NULL;
+	long redirs = 0, code = 0;
 
 	if (cc == CURLE_ABORTED_BY_CALLBACK && etl_signal_caught())
 		return etl_signal_check(err);
@@ -469,10 +470,17 @@ judge(struct etl_http *h, CURLcode cc, const char *shown,
 		    curl_easy_strerror(cc));
 		if (retryable_curl(cc))
 			return 1;
-		if (cc == CURLE_UNSUPPORTED_PROTOCOL ||
-		    cc == CURLE_URL_MALFORMAT)
+		curl_easy_getinfo(h->curl, CURLINFO_REDIRECT_COUNT, &redirs);
+		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &code);
+		if ((cc == CURLE_UNSUPPORTED_PROTOCOL ||
+		    cc == CURLE_URL_MALFORMAT) && redirs == 0 &&
+		    (code < 300 || code > 399))
 			return etl_error_at(err, ETL_EUSAGE, shown, 0, NULL,
 			    "%s (only http and https URLs)", why);
+		if (cc == CURLE_UNSUPPORTED_PROTOCOL)
+			return etl_error_at(err, ETL_EUNAVAILABLE, shown, 0,
+			    NULL, "%s: a redirect may only lead to http or "
+			    "https", why);
 		return etl_error_at(err, ETL_EUNAVAILABLE, shown, 0, NULL,
 		    "%s", why);
 	}

@@ -120,7 +120,11 @@ def main():
     args = ap.parse_args()
     with open(args.routes, encoding="utf-8") as f:
         routes = json.load(f)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), None)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a client that hung up early (timeouts, cut bodies)
+
+    server = Server(("127.0.0.1", 0), None)
     server.daemon_threads = True
     port = server.server_address[1]
     base = "http://127.0.0.1:%d" % port

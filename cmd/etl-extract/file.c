@@ -31,6 +31,9 @@ run_file(struct etl_tool *t, const struct extract_opts *o)
 	int stdin_ = strcmp(o->target, "-") == 0;
 	int fd = STDIN_FILENO, rc;
 
+	/* The summary shows the counts even when the file is missing. */
+	etl_summary_counter(&t->summary, "records");
+	etl_summary_counter(&t->summary, "rejected");
 	if (!stdin_) {
 		fd = open(o->target, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)

@@ -273,6 +273,8 @@ run_http(struct etl_tool *t, const struct extract_opts *o)
 	memset(&pg, 0, sizeof(pg));
 	etl_http_response_init(&resp);
 	npages = etl_summary_counter(&t->summary, "pages");
+	etl_summary_counter(&t->summary, "records");
+	etl_summary_counter(&t->summary, "rejected");
 	vars.since = o->since;
 	vars.now = etl_time_now();
 	if (o->paginate != NULL &&

@@ -235,6 +235,8 @@ run_sql(struct etl_tool *t, const struct extract_opts *o)
 
 	memset(&p, 0, sizeof(p));
 	etl_buf_init(&tmp);
+	etl_summary_counter(&t->summary, "records");
+	etl_summary_counter(&t->summary, "rejected");
 	if ((rc = rewrite(o->query, &p, &t->err)) < 0)
 		goto out;
 	db = etl_db_new(o->target, &o->dbopts, &t->err);
