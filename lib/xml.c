@@ -311,11 +311,13 @@ frame_value(struct frame *f, int as_object)
 	if ((o = json_object()) == NULL)
 		return NULL;
 	json_object_foreach(f->attrs, k, v) {
+		const char *name = k;
+
 		if (json_object_get(f->children, k) != NULL) {
 			snprintf(at, sizeof(at), "@%s", k);
-			k = at;
+			name = at;
 		}
-		if (json_object_set(o, k, v) < 0)
+		if (json_object_set(o, name, v) < 0)
 			goto fail;
 	}
 	json_object_foreach(f->children, k, v)
