@@ -113,7 +113,8 @@ fuzz: deps
 bench: deps all
 	@scripts/bench/run $(if $(QUICK),--quick)
 
-build/etl.pc: Makefile
+.PHONY: $(B)/etl.pc
+$(B)/etl.pc:
 	@mkdir -p $(@D)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
 		'includedir=$${prefix}/include' '' 'Name: etl' \
@@ -121,14 +122,15 @@ build/etl.pc: Makefile
 		'Version: $(VERSION)' 'Requires.private: $(PKGS)' \
 		'Libs: -L$${libdir} -letl' 'Cflags: -I$${includedir}/etl' > $@
 
-install: all build/etl.pc
+PUBLIC_H := $(filter-out lib/banned.h lib/%_impl.h,$(wildcard lib/*.h))
+install: all $(B)/etl.pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/etl \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(LIBETL) $(DESTDIR)$(PREFIX)/lib
-	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/etl
-	install -m 644 build/etl.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(PUBLIC_H) $(DESTDIR)$(PREFIX)/include/etl
+	install -m 644 $(B)/etl.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(PREFIX)/share/man/man7
 

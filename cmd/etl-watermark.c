@@ -110,10 +110,10 @@ struct watermark_opts {
 static const struct command {
 	const char *name;
 	int min_args, max_args;
-	int writes;
+	int writes;		/* creates the database when missing */
 } commands[] = {
-	{ "commit", 1, 1, 1 },
-	{ "delete", 1, 1, 1 },
+	{ "commit", 1, 1, 0 },
+	{ "delete", 1, 1, 0 },
 	{ "get", 1, 1, 0 },
 	{ "list", 0, 0, 0 },
 	{ "set", 2, 2, 1 },
@@ -441,7 +441,16 @@ cmd_track(struct etl_tool *t, struct watermark_opts *o, struct etl_db *db)
 	size_t len;
 	int rc;
 
-	if ((rc = etl_state_ensure(db, &t->err)) < 0)
+	/* A pending value left by an earlier run must not outlive this one:
+	 * if this run fails, commit finds nothing to promote. */
+	rc = etl_db_begin(db, &t->err);
+	if (rc == 0)
+		rc = etl_state_ensure(db, &t->err);
+	if (rc == 0)
+		rc = etl_watermark_set_pending(db, o->key, NULL, &t->err);
+	if (rc == 0)
+		rc = etl_db_commit(db, &t->err);
+	if (rc < 0)
 		return rc;
 	in = etl_lines_new(o->input, t->max_line, &t->err);
 	if (in == NULL)
@@ -523,7 +532,7 @@ run(struct etl_tool *t, struct watermark_opts *o)
 	} else if (strcmp(o->command, "list") == 0) {
 		rc = cmd_list(t, db);
 	} else if (db == NULL) {
-		/* delete and commit on a database not made yet. */
+		/* delete and commit on a database not made yet: no state. */
 		if (strcmp(o->command, "delete") == 0)
 			rc = etl_error_at(&t->err, ETL_ENOTFOUND, o->key, 0,
 			    NULL, "not set");

@@ -51,7 +51,7 @@ void etl_error_rule(struct etl_error *err, const char *rule);
 /* Exit status for an error kind (ETL_OK and ETL_EPIPE give 0). */
 int etl_exit_code(enum etl_kind kind);
 
-/* Short lower-case name of a kind ("data", "usage", ...). */
+/* Short lower-case name of a kind ("bad data", "usage", ...). */
 const char *etl_kind_name(enum etl_kind kind);
 
 /*

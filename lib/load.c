@@ -188,6 +188,9 @@ etl_loader_free(struct etl_loader *ld)
 	free(ld->keycol);
 	free(ld->qtable);
 	free(ld->wm_best);
+	for (int i = 0; i < ld->nsources; i++)
+		free(ld->sources[i]);
+	free(ld->sources);
 	if (ld->spool != NULL)
 		fclose(ld->spool);
 	etl_buf_release(&ld->scratch);
@@ -761,6 +764,26 @@ check_record(struct etl_loader *ld, json_t *rec, const char *source,
 	return 0;
 }
 
+/* A copy of source that lives as long as the loader. */
+static const char *
+intern_source(struct etl_loader *ld, const char *source)
+{
+	char **v;
+
+	if (source == NULL)
+		source = "<stdin>";
+	if (ld->nsources > 0 &&
+	    strcmp(ld->sources[ld->nsources - 1], source) == 0)
+		return ld->sources[ld->nsources - 1];
+	v = realloc(ld->sources, sizeof(*v) * (size_t)(ld->nsources + 1));
+	if (v == NULL)
+		return NULL;
+	ld->sources = v;
+	if ((v[ld->nsources] = strdup(source)) == NULL)
+		return NULL;
+	return v[ld->nsources++];
+}
+
 int
 etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
     long long line, struct etl_error *err)
@@ -783,6 +806,10 @@ etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
 		}
 		ld->batch = p;
 		ld->cap = cap;
+	}
+	if ((source = intern_source(ld, source)) == NULL) {
+		json_decref(rec);
+		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
 	}
 	p = &ld->batch[ld->n++];
 	memset(p, 0, sizeof(*p));

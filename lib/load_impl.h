@@ -44,6 +44,8 @@ struct etl_loader {
 	char *wm_best;
 	FILE *spool;		/* replace mode: emitted records until commit */
 	struct etl_buf scratch;
+	char **sources;		/* input names, copied once each */
+	int nsources;
 	void *strategy;		/* backend statements */
 };
 

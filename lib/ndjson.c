@@ -303,3 +303,9 @@ etl_ndjson_lineno(const struct etl_ndjson *r)
 {
 	return r->lines->lineno;
 }
+
+const char *
+etl_ndjson_source(const struct etl_ndjson *r)
+{
+	return r->lines->source;
+}

@@ -57,6 +57,8 @@ int etl_ndjson_next(struct etl_ndjson *r, json_t **rec, struct etl_error *err);
 /* The raw text of the line last read (borrowed). */
 const char *etl_ndjson_raw(const struct etl_ndjson *r, size_t *len);
 long long etl_ndjson_lineno(const struct etl_ndjson *r);
+/* The input's name in messages ("<stdin>" for standard input). */
+const char *etl_ndjson_source(const struct etl_ndjson *r);
 
 /* Parse one line as a JSON object; the same errors as etl_ndjson_next. */
 int etl_ndjson_parse(const char *line, size_t len, const char *source,

@@ -149,7 +149,23 @@ int
 etl_watermark_set_pending(struct etl_db *db, const char *key,
     const char *pending, struct etl_error *err)
 {
-	return store(db, key, "pending", pending, err);
+	struct etl_stmt *st;
+	int rc;
+
+	if (pending != NULL)
+		return store(db, key, "pending", pending, err);
+	/* Clearing makes no row for a key that has none. */
+	rc = etl_db_has_table(db, "_etl_watermarks", err);
+	if (rc <= 0)
+		return rc;
+	st = etl_db_prepare(db, "UPDATE _etl_watermarks SET pending = NULL "
+	    "WHERE key = $1 AND pending IS NOT NULL", err);
+	if (st == NULL)
+		return -(int)err->kind;
+	etl_stmt_bind_text(st, 1, key, -1);
+	rc = etl_stmt_step(st, err);
+	etl_stmt_free(st);
+	return rc < 0 ? rc : 0;
 }
 
 int
@@ -172,7 +188,7 @@ etl_watermark_commit(struct etl_db *db, const char *key, char **value,
 	}
 	rc = etl_watermark_advance(db, key, w.pending, 0, &moved, err);
 	if (rc == 0)
-		rc = store(db, key, "pending", NULL, err);
+		rc = etl_watermark_set_pending(db, key, NULL, err);
 	etl_watermark_release(&w);
 	if (rc < 0)
 		return rc;

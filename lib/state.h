@@ -39,7 +39,7 @@ int etl_watermark_get(struct etl_db *db, const char *key,
 int etl_watermark_advance(struct etl_db *db, const char *key,
     const char *value, int force, int *moved, struct etl_error *err);
 
-/* Store (or with NULL clear) key's pending value. */
+/* Store key's pending value, or with NULL clear it (creating no row). */
 int etl_watermark_set_pending(struct etl_db *db, const char *key,
     const char *pending, struct etl_error *err);
 

@@ -157,6 +157,7 @@ etl_tool_setup(struct etl_tool *t)
 		t->progress = isatty(STDERR_FILENO) && !t->quiet &&
 		    t->log_format == ETL_LOG_TEXT;
 	etl_progress_enable(t->progress);
+	t->started = 1;
 	return 0;
 }
 
@@ -180,7 +181,7 @@ etl_tool_finish(struct etl_tool *t, int rc)
 		etl_summary_release(&t->summary);
 		return etl_exit_code(kind);
 	}
-	if (!t->quiet) {
+	if (!t->quiet && t->started) {
 		etl_summary_line(&t->summary, line, sizeof(line));
 		if (t->log_format == ETL_LOG_JSON) {
 			json_t *f = etl_summary_json(&t->summary, t->name,

@@ -55,6 +55,7 @@ struct etl_tool {
 	const char *stats_path;
 	size_t max_line;
 	int exit_now;			/* --help or --version was handled */
+	int started;			/* setup done: a run to summarise */
 	struct etl_summary summary;
 	struct etl_error err;
 };
