@@ -60,7 +60,8 @@ emit(enum etl_log_level level, json_t *fields, const char *msg)
 		struct etl_buf b;
 		char ts[ETL_TIME_BUFSZ];
 		struct etl_instant now = etl_time_now();
-		json_t *o = json_object();
+		json_t *o = json_object(), *val;
+		const char *key;
 
 		now.nsec -= now.nsec % 1000000;
 		json_object_set_new(o, "ts",
@@ -69,8 +70,16 @@ emit(enum etl_log_level level, json_t *fields, const char *msg)
 		json_object_set_new(o, "tool", json_string(L.tool));
 		json_object_set_new(o, "msg", json_stringn_nocheck(text,
 		    strlen(text)));
-		if (fields != NULL)
-			json_object_update(o, fields);
+		json_object_foreach(fields, key, val) {
+			/* Field values (an input URL...) are redacted too. */
+			char *v = json_is_string(val) ?
+			    etl_redact(json_string_value(val)) : NULL;
+
+			json_object_set_new(o, key, !json_is_string(val) ?
+			    json_incref(val) :
+			    json_string_nocheck(v ? v : "***"));
+			free(v);
+		}
 		etl_buf_init(&b);
 		if (etl_json_dump(&b, o) == 0) {
 			etl_buf_putc(&b, '\n');
