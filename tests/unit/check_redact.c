@@ -72,7 +72,8 @@ START_TEST(test_redact_header_names)
 	for (const char *const *p = secret; *p != NULL; p++)
 		ck_assert_msg(etl_redact_header_name(*p, strlen(*p)), "%s", *p);
 	for (const char *const *p = plain; *p != NULL; p++)
-		ck_assert_msg(!etl_redact_header_name(*p, strlen(*p)), "%s", *p);
+		ck_assert_msg(!etl_redact_header_name(*p, strlen(*p)), "%s",
+		    *p);
 	/* The length is honoured. */
 	ck_assert(etl_redact_header_name("Cookie: x", 6));
 	ck_assert(!etl_redact_header_name("Cookie", 5));

@@ -268,8 +268,8 @@ START_TEST(test_summary_write_stats)
 	unit_path(path, sizeof(path), "stats.json");
 	unit_write_file(path, "old old old old old old old old\n", 32);
 	etl_error_init(&err);
-	ck_assert_int_eq(etl_summary_write_stats(&s, path, "etl-load", ETL_EDATA,
-	    &err), 0);
+	ck_assert_int_eq(etl_summary_write_stats(&s, path, "etl-load",
+	    ETL_EDATA, &err), 0);
 	/* One line, replacing the old file. */
 	text = unit_read_file(path, &len);
 	ck_assert_uint_gt(len, 0);
