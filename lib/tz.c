@@ -412,23 +412,26 @@ bad:
 static int
 fixed_offset(const char *s, int32_t *off)
 {
+	int d[4], nd = 0;
 	const char *p = s + 1;
-	int h, m = 0;
 
-	if ((*s != '+' && *s != '-') || parse_num(&p, 0, 23, &h) < 0 ||
-	    p - s != 3)
+	if (*s != '+' && *s != '-')
 		return -1;
-	if (*p == ':')
-		p++;
-	if (*p != '\0') {
-		const char *q = p;
-
-		if (parse_num(&p, 0, 59, &m) < 0 || p - q != 2)
+	for (; *p != '\0' && nd < 4; p++) {
+		if (*p == ':' && nd == 2)
+			continue;
+		if (!isdigit((unsigned char)*p))
 			return -1;
+		d[nd++] = *p - '0';
 	}
-	if (*p != '\0')
+	if (*p != '\0' || (nd != 2 && nd != 4) || p[-1] == ':')
 		return -1;
-	*off = (*s == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	if (nd == 2)
+		d[2] = d[3] = 0;
+	if (d[0] * 10 + d[1] > 23 || d[2] * 10 + d[3] > 59)
+		return -1;
+	*off = (*s == '-' ? -1 : 1) * ((d[0] * 10 + d[1]) * 3600 +
+	    (d[2] * 10 + d[3]) * 60);
 	return 0;
 }
 
