@@ -699,6 +699,12 @@ etl_spec_from_text(const char *text, size_t len, const char *source,
 	json_t *doc;
 
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	/* Jansson leaves the text empty when its set-up allocation fails. */
+	if (doc == NULL && (json_error_code(&jerr) ==
+	    json_error_out_of_memory || jerr.text[0] == '\0')) {
+		oom(err);
+		return NULL;
+	}
 	if (doc == NULL) {
 		etl_error_at(err, ETL_ECONFIG, source, jerr.line > 0 ?
 		    jerr.line : 0, NULL, "invalid JSON at column %d: %s",
