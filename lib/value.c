@@ -164,6 +164,8 @@ etl_value_text(const json_t *v)
 {
 	char buf[64];
 
+	if (v == NULL)
+		return NULL;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return strndup(json_string_value(v), json_string_length(v));

@@ -34,8 +34,8 @@ int etl_number_cmp(const char *a, const char *b, int *cmp);
 /*
  * The text of a scalar JSON value as it would appear in output: strings
  * as they are, integers exactly, reals in shortest round-trip form.
- * Returns a new string (free it), or NULL for null, booleans, objects,
- * arrays and on allocation failure.
+ * Returns a new string (free it), or NULL for NULL (a missing value),
+ * null, booleans, objects, arrays and on allocation failure.
  */
 char *etl_value_text(const json_t *v);
 
