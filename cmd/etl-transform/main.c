@@ -282,6 +282,8 @@ run(struct etl_tool *t, const struct transform_opts *o)
 	out = NULL;
 	if (rc == 0)
 		rc = etl_rejects_close(rj, &t->err);
+	else
+		etl_rejects_close(rj, NULL);
 	rj = NULL;
 out:
 	etl_out_close(out, NULL);
