@@ -239,13 +239,32 @@ number_syntax(const char *s, size_t len, struct etl_buf *norm, int *integral)
 	return p == end ? 0 : -1;
 }
 
+/* Significant digits of a number in JSON syntax (mantissa only). */
+static int
+significant_digits(const char *p)
+{
+	int n = 0, started = 0, trailing = 0;
+
+	for (; *p != '\0' && *p != 'e' && *p != 'E'; p++) {
+		if (!isdigit((unsigned char)*p))
+			continue;
+		if (*p != '0')
+			started = 1;
+		if (!started)
+			continue;
+		n++;
+		trailing = *p == '0' ? trailing + 1 : 0;
+	}
+	return n - trailing;
+}
+
 int
 etl_cast_number_text(const char *s, size_t len, json_t **out, char *why,
     size_t n)
 {
 	struct etl_buf norm;
 	char back[64];
-	int integral, cmp, rc = -1;
+	int integral, cmp, sig, rc = -1;
 	int64_t iv;
 	double d;
 
@@ -273,6 +292,17 @@ etl_cast_number_text(const char *s, size_t len, json_t **out, char *why,
 	d = strtod(norm.data, NULL);
 	if (!isfinite(d)) {
 		fail_at(why, n, s, len, "out of range for a number");
+		goto out;
+	}
+	/*
+	 * Up to 15 significant digits always read back exactly (DBL_DIG),
+	 * away from the subnormal range: only longer texts need the
+	 * (slow) round trip.
+	 */
+	sig = significant_digits(norm.data);
+	if (sig <= 15 && ((d == 0 && sig == 0) || fabs(d) >= 1e-300)) {
+		*out = json_real(d);
+		rc = 0;
 		goto out;
 	}
 	etl_json_format_real(d, back, sizeof(back));
