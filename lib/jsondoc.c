@@ -253,8 +253,14 @@ is_records_here(struct etl_jsondoc *d)
 
 		if (f->type == '{') {
 			c = json_object();
-			if (f->key == NULL || c == NULL ||
-			    json_object_set_new(c, f->key, inner) < 0) {
+			if (f->key == NULL || c == NULL) {
+				json_decref(inner);
+				json_decref(c);
+				inner = NULL;
+				break;
+			}
+			/* set_new takes inner even when it fails. */
+			if (json_object_set_new(c, f->key, inner) < 0) {
 				json_decref(c);
 				inner = NULL;
 				break;
