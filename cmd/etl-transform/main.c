@@ -52,7 +52,7 @@ static const char help[] =
     "      --version              version and library versions\n"
     "\n"
     "Example:\n"
-    "  etl-extract csv campaigns.csv \\\n"
+    "  etl-extract file campaigns.csv --format csv \\\n"
     "    | etl-transform --spec campaigns.json --errors rejected.ndjson \\\n"
     "    | etl-load --table campaigns --key date,campaign,channel\n"
     "\n"
