@@ -31,6 +31,18 @@ test_expect "a line longer than --max-line is a bad record" '
 	cmp_out want out
 '
 
+test_expect "huge JSON numbers and invalid UTF-8 are bad records, never floats" '
+	printf "{\"n\":12345678901234567890}\n{\"n\":\"ab\377c\"}\n{\"n\":1e400}\n{\"n\":\"12345678901234567890\"}\n" >in.ndjson
+	rm -f rej.ndjson
+	expect_status 0 etl-transform --cast n=number --errors rej.ndjson \
+	    in.ndjson
+	[ ! -s out ]
+	[ "$(grep -c "\"rule\":\"json\"" rej.ndjson)" -eq 3 ]
+	grep -q "too big integer" rej.ndjson
+	grep -qF "ab$(printf "\357\277\275")c" rej.ndjson
+	grep -q "\"line\":4,\"field\":\"n\",\"rule\":\"type\",\"message\":\"n: too large to be exact as a number" rej.ndjson
+'
+
 test_expect "blank lines, CRLF and a BOM are fine" '
 	spec
 	printf "\357\273\277{\"n\":\"1\"}\r\n\n  \n{\"n\":2}" >in.ndjson
