@@ -18,11 +18,19 @@ const char *const etl_match_default_stopwords[] = {
 	NULL
 };
 
-/* Words that make a different product of an event: must agree. */
+/*
+ * Words that make another product of an event; one string a class of
+ * words that stand for one another.  The classes must agree.
+ */
 const char *const etl_match_default_markers[] = {
-	"addon", "afterparty", "camping", "greet", "hospitality", "locker",
-	"lounge", "meet", "package", "parking", "preshow", "shuttle",
-	"soundcheck", "suite", "tailgate", "upgrade", "vip", "voucher",
+	"parking carpark valet",
+	"vip package packages upgrade hospitality meet greet",
+	"shuttle",
+	"camping campsite glamping",
+	"addon voucher",
+	"soundcheck",
+	"afterparty",
+	"tailgate",
 	NULL
 };
 
@@ -56,8 +64,10 @@ enum {
 
 struct word {
 	uint32_t off, len;	/* in vocab strings */
+	uint64_t mask;		/* bytes present (see byte_mask) */
 	uint8_t flags;
 	int8_t num;		/* value as a number word, or -1 */
+	int16_t mclass;		/* marker class, or -1 */
 };
 
 struct rec {
@@ -76,6 +86,8 @@ struct qword {
 	uint32_t len;
 	uint8_t flags;
 	int8_t num;
+	int16_t mclass;
+	uint64_t mask;
 	double w;
 };
 
@@ -110,16 +122,19 @@ struct etl_matcher {
 	double unseen[ETL_MATCH_MAX_FIELDS];
 	size_t present[ETL_MATCH_MAX_FIELDS];
 
-	uint64_t *ukeys;		/* blocking keys, sorted */
-	uint32_t *ustart;		/* nukeys + 1 offsets into post */
-	size_t nukeys;
-	uint32_t *post;
-	uint32_t *uslot;		/* index + 1, open addressing */
+	uint32_t *post;			/* postings, grouped by key */
+	struct uslot *uslot;		/* keys, open addressing */
 	size_t ucap;
 	int built;
 
 	struct etl_buf scratch;		/* folding while adding */
 	struct etl_buf keytmp;
+};
+
+/* A blocking key and its postings; count 0: an empty slot. */
+struct uslot {
+	uint64_t key;
+	uint32_t start, count;
 };
 
 struct hit {
@@ -195,18 +210,56 @@ oom(struct etl_error *err)
 	return etl_error_set(err, ETL_EINTERNAL, "out of memory");
 }
 
+/* Which bytes a word holds, folded into 64 bits (a-z exactly). */
+static uint64_t
+byte_mask(const char *w, size_t len)
+{
+	uint64_t m = 0;
+
+	for (size_t i = 0; i < len; i++)
+		m |= (uint64_t)1 << ((unsigned char)w[i] % 64);
+	return m;
+}
+
+/*
+ * Whether Jaro-Winkler of a and b can reach ETL_MATCH_SOFT_MIN: a byte
+ * of one that the other lacks can match nothing, which bounds the
+ * matches m, so Jaro by (m/|a| + m/|b| + 1)/3 and the prefix boost by
+ * 0.4 (1 - Jaro).  Most pairs of unrelated words stop here.
+ */
+static int
+soft_possible(const char *a, size_t alen, uint64_t amask, const char *b,
+    size_t blen, uint64_t bmask)
+{
+	size_t ma = alen, mb = blen, m;
+	double j;
+
+	for (size_t i = 0; i < alen; i++)
+		if (!(bmask >> ((unsigned char)a[i] % 64) & 1))
+			ma--;
+	for (size_t i = 0; i < blen; i++)
+		if (!(amask >> ((unsigned char)b[i] % 64) & 1))
+			mb--;
+	m = ma < mb ? ma : mb;
+	j = ((double)m / (double)alen + (double)m / (double)blen + 1.0) / 3.0;
+	return j + 0.4 * (1.0 - j) >= ETL_MATCH_SOFT_MIN;
+}
+
 /* Classify a folded word: flags and number-word value. */
 static void
 classify(const struct etl_matcher *m, const char *w, size_t len,
-    uint8_t *flags, int8_t *num)
+    uint8_t *flags, int8_t *num, int16_t *mclass)
 {
+	int c = etl_wordset_class(m->mark, w, len);
+
 	*flags = 0;
 	*num = -1;
+	*mclass = (int16_t)(c > INT16_MAX ? INT16_MAX : c);
 	if (etl_text_has_digit(w, len))
 		*flags |= TF_DIGIT;
 	if (etl_wordset_has(m->stop, w, len))
 		*flags |= TF_STOP;
-	if (etl_wordset_has(m->mark, w, len))
+	if (c >= 0)
 		*flags |= TF_MARK;
 	if (etl_wordset_has(m->seq, w, len))
 		*flags |= TF_SEQ;
@@ -304,7 +357,8 @@ vocab_add(struct etl_matcher *m, const char *w, size_t len)
 	if (etl_buf_append(&m->vstr, w, len) < 0 ||
 	    etl_buf_putc(&m->vstr, '\0') < 0)
 		return -1;
-	classify(m, w, len, &e->flags, &e->num);
+	classify(m, w, len, &e->flags, &e->num, &e->mclass);
+	e->mask = byte_mask(w, len);
 	for (size_t f = 0; f < m->nfuzzy; f++)
 		m->df[m->nvoc * m->nfuzzy + f] = 0;
 	m->vslot[i] = (uint32_t)(m->nvoc + 1);
@@ -381,8 +435,6 @@ etl_matcher_free(struct etl_matcher *m)
 	free(m->vslot);
 	free(m->df);
 	free(m->w);
-	free(m->ukeys);
-	free(m->ustart);
 	free(m->post);
 	free(m->uslot);
 	etl_buf_release(&m->scratch);
@@ -436,6 +488,23 @@ field_text(const struct etl_textjson *rec, const char *name,
 	return 0;
 }
 
+/* "<len>:" without printf (this is on the join's hot path). */
+static int
+put_len(struct etl_buf *b, size_t len)
+{
+	char d[24];
+	int n = 0;
+
+	do {
+		d[n++] = (char)('0' + len % 10);
+		len /= 10;
+	} while (len > 0);
+	for (int i = n - 1; i >= 0; i--)
+		if (etl_buf_putc(b, d[i]) < 0)
+			return -1;
+	return etl_buf_putc(b, ':');
+}
+
 /*
  * The exact key of a record: each exact field's scalar text, length
  * prefixed, into b.  0, -1 when a field is missing, -2 out of memory.
@@ -455,7 +524,7 @@ exact_key(const struct etl_matcher *m, const struct etl_textjson *rec,
 		rc = field_text(rec, left ? f->left : f->right, tmp);
 		if (rc < 0)
 			return rc;
-		if (etl_buf_printf(b, "%zu:", tmp->len) < 0 ||
+		if (put_len(b, tmp->len) < 0 ||
 		    etl_buf_append(b, tmp->data, tmp->len) < 0)
 			return -2;
 	}
@@ -655,14 +724,49 @@ struct kv {
 	uint32_t rec;
 };
 
+/*
+ * Sort by key, keeping the order of records within a key (LSD radix,
+ * 16 bits a pass, stable).
+ */
 static int
-kv_cmp(const void *a, const void *b)
+radix_sort(struct kv **kv, size_t n)
 {
-	const struct kv *x = a, *y = b;
+	struct kv *a = *kv, *b;
+	size_t *count;
 
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->rec < y->rec ? -1 : x->rec > y->rec;
+	if (n < 2)
+		return 0;
+	b = malloc(n * sizeof(*b));
+	count = malloc(65536 * sizeof(*count));
+	if (b == NULL || count == NULL) {
+		free(b);
+		free(count);
+		return -1;
+	}
+	for (int shift = 0; shift < 64; shift += 16) {
+		struct kv *t;
+		size_t sum = 0;
+
+		memset(count, 0, 65536 * sizeof(*count));
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].key >> shift) & 0xffff]++;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[count[(a[i].key >> shift) & 0xffff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	/* Four passes: the sorted data is back in the first array. */
+	free(b);
+	free(count);
+	*kv = a;
+	return 0;
 }
 
 static int
@@ -687,7 +791,7 @@ static int
 build_index(struct etl_matcher *m, struct etl_error *err)
 {
 	struct kv *kv = NULL;
-	size_t nkv = 0, capkv = 0;
+	size_t nkv = 0, capkv = 0, nuk = 0, slot;
 	uint64_t mine[3 * MAX_WORDS * ETL_MATCH_MAX_FIELDS];
 	int rc = 0;
 
@@ -742,36 +846,32 @@ build_index(struct etl_matcher *m, struct etl_error *err)
 			kv[nkv++].rec = (uint32_t)r;
 		}
 	}
-	qsort(kv, nkv, sizeof(*kv), kv_cmp);
-	m->post = malloc((nkv ? nkv : 1) * sizeof(*m->post));
-	m->ukeys = malloc((nkv ? nkv : 1) * sizeof(*m->ukeys));
-	m->ustart = malloc((nkv + 1) * sizeof(*m->ustart));
-	if (m->post == NULL || m->ukeys == NULL || m->ustart == NULL) {
+	if (radix_sort(&kv, nkv) < 0) {
 		rc = oom(err);
 		goto out;
 	}
-	for (size_t i = 0; i < nkv; i++) {
-		if (i == 0 || kv[i].key != kv[i - 1].key) {
-			m->ukeys[m->nukeys] = kv[i].key;
-			m->ustart[m->nukeys++] = (uint32_t)i;
-		}
-		m->post[i] = kv[i].rec;
-	}
-	m->ustart[m->nukeys] = (uint32_t)nkv;
+	for (size_t i = 0; i < nkv; i++)
+		nuk += i == 0 || kv[i].key != kv[i - 1].key;
+	m->post = malloc((nkv ? nkv : 1) * sizeof(*m->post));
 	m->ucap = 16;
-	while (m->ucap < m->nukeys * 2)
+	while (m->ucap < nuk * 2)
 		m->ucap *= 2;
 	m->uslot = calloc(m->ucap, sizeof(*m->uslot));
-	if (m->uslot == NULL) {
+	if (m->post == NULL || m->uslot == NULL) {
 		rc = oom(err);
 		goto out;
 	}
-	for (size_t u = 0; u < m->nukeys; u++) {
-		size_t i = (size_t)m->ukeys[u] & (m->ucap - 1);
-
-		while (m->uslot[i] != 0)
-			i = (i + 1) & (m->ucap - 1);
-		m->uslot[i] = (uint32_t)(u + 1);
+	for (size_t i = 0, start = 0; i < nkv; i++) {
+		m->post[i] = kv[i].rec;
+		if (i + 1 < nkv && kv[i + 1].key == kv[i].key)
+			continue;
+		slot = (size_t)kv[i].key & (m->ucap - 1);
+		while (m->uslot[slot].count != 0)
+			slot = (slot + 1) & (m->ucap - 1);
+		m->uslot[slot].key = kv[i].key;
+		m->uslot[slot].start = (uint32_t)start;
+		m->uslot[slot].count = (uint32_t)(i + 1 - start);
+		start = i + 1;
 	}
 out:
 	free(kv);
@@ -787,12 +887,10 @@ postings(const struct etl_matcher *m, uint64_t key, const uint32_t **p)
 	if (m->ucap == 0)
 		return 0;
 	i = (size_t)key & (m->ucap - 1);
-	while (m->uslot[i] != 0) {
-		size_t u = m->uslot[i] - 1;
-
-		if (m->ukeys[u] == key) {
-			*p = m->post + m->ustart[u];
-			return m->ustart[u + 1] - m->ustart[u];
+	while (m->uslot[i].count != 0) {
+		if (m->uslot[i].key == key) {
+			*p = m->post + m->uslot[i].start;
+			return m->uslot[i].count;
 		}
 		i = (i + 1) & (m->ucap - 1);
 	}
@@ -894,7 +992,7 @@ collect_ids(const struct qword *w, size_t n, struct ids *ids)
 		}
 		if (w[i].flags & TF_MARK)
 			ids_add(ids->mark, ids->markw, &ids->nmark,
-			    etl_text_hash(w[i].s, w[i].len, 11), (uint32_t)i);
+			    (uint64_t)w[i].mclass, (uint32_t)i);
 	}
 }
 
@@ -1006,7 +1104,8 @@ soft_cosine(const struct qword *a, size_t na, const struct qword *b,
 			double s;
 
 			if (bla[j] >= 0 || b[j].len < 4 ||
-			    (b[j].flags & TF_DIGIT))
+			    (b[j].flags & TF_DIGIT) || !soft_possible(a[i].s,
+			    a[i].len, a[i].mask, b[j].s, b[j].len, b[j].mask))
 				continue;
 			s = etl_jaro_winkler(a[i].s, a[i].len, b[j].s,
 			    b[j].len);
@@ -1193,10 +1292,13 @@ query_set(struct etl_match_query *q, const struct etl_textjson *rec)
 			if (id >= 0) {
 				qw->flags = m->voc[id].flags;
 				qw->num = m->voc[id].num;
+				qw->mclass = m->voc[id].mclass;
 			} else {
-				classify(m, w, wlen, &qw->flags, &qw->num);
+				classify(m, w, wlen, &qw->flags, &qw->num,
+				    &qw->mclass);
 			}
 			qw->w = word_weight(m, id, (int)slot);
+			qw->mask = id >= 0 ? m->voc[id].mask : byte_mask(w, wlen);
 		}
 	}
 	return 0;
@@ -1221,6 +1323,8 @@ right_words(const struct etl_matcher *m, size_t r, size_t s,
 		out[k].len = e->len;
 		out[k].flags = e->flags;
 		out[k].num = e->num;
+		out[k].mclass = e->mclass;
+		out[k].mask = e->mask;
 		out[k].w = m->w[(size_t)id * m->nfuzzy + s];
 	}
 	return n;
@@ -1304,7 +1408,8 @@ score_pair(struct etl_match_query *q, uint32_t r, int *veto,
 				if (d > f->tol)
 					v = 1;
 				else
-					s = f->tol > 0 ? 1.0 - d / f->tol : 1.0;
+					s = f->tol > 0 ? 1.0 - (d / f->tol) * (d / f->tol) :
+					    1.0;
 			}
 		}
 		if (v) {
@@ -1537,6 +1642,40 @@ gather(struct etl_match_query *q)
 	return oomed ? -1 : 0;
 }
 
+/* A join on exact keys only: the postings of the key are the matches. */
+static long
+exact_run(struct etl_match_query *q, const struct etl_match_cand **cands,
+    size_t *reached, struct etl_error *err)
+{
+	struct etl_matcher *m = q->m;
+	const uint32_t *p;
+	size_t n;
+
+	if (!q->has_key)
+		return 0;
+	n = postings(m, base_key(q->key_hash, 0), &p);
+	if (grow((void **)&q->cands, &q->capcands, n + 1,
+	    sizeof(*q->cands)) < 0)
+		return oom(err);
+	for (size_t i = 0; i < n; i++) {
+		const struct rec *rr = &m->recs[p[i]];
+
+		if (rr->key_hash != q->key_hash || rr->key_len != q->key.len ||
+		    memcmp(m->keys.data + rr->key_off, q->key.data,
+		    q->key.len) != 0)
+			continue;
+		q->cands[q->ncands].right = p[i];
+		q->cands[q->ncands].score = 1.0;
+		q->cands[q->ncands++].veto = -1;
+	}
+	if (q->ncands > 1)
+		qsort_r(q->cands, q->ncands, sizeof(*q->cands), cand_cmp, m);
+	if (reached != NULL)
+		*reached = q->ncands;
+	*cands = q->cands;
+	return (long)q->ncands;
+}
+
 long
 etl_match_query_run(struct etl_match_query *q,
     const struct etl_textjson *left, const struct etl_match_cand **cands,
@@ -1554,7 +1693,11 @@ etl_match_query_run(struct etl_match_query *q,
 		memset(q->stamp, 0, (m->n ? m->n : 1) * sizeof(*q->stamp));
 		q->qid = 1;
 	}
-	if (query_set(q, left) < 0 || gather(q) < 0)
+	if (query_set(q, left) < 0)
+		return oom(err);
+	if (m->nfuzzy + m->nnear == 0)
+		return exact_run(q, cands, reached, err);
+	if (gather(q) < 0)
 		return oom(err);
 	for (size_t i = 0; i < q->ntouched; i++)
 		if (admissible(q, q->touched[i]))
@@ -1621,7 +1764,9 @@ etl_match_text_score(const char *a, const char *b)
 		wa[na].s = w;
 		wa[na].len = (uint32_t)wlen;
 		wa[na].w = 1.0;
-		classify(&m, w, wlen, &wa[na].flags, &wa[na].num);
+		wa[na].mask = byte_mask(w, wlen);
+		classify(&m, w, wlen, &wa[na].flags, &wa[na].num,
+		    &wa[na].mclass);
 	}
 	for (pos = 0; nb < MAX_WORDS && etl_text_word(fb.data, fb.len, &pos,
 	    &w, &wlen); nb++) {
@@ -1629,7 +1774,9 @@ etl_match_text_score(const char *a, const char *b)
 		wb[nb].s = w;
 		wb[nb].len = (uint32_t)wlen;
 		wb[nb].w = 1.0;
-		classify(&m, w, wlen, &wb[nb].flags, &wb[nb].num);
+		wb[nb].mask = byte_mask(w, wlen);
+		classify(&m, w, wlen, &wb[nb].flags, &wb[nb].num,
+		    &wb[nb].mclass);
 	}
 	s = text_score(wa, na, wb, nb, &veto, NULL);
 	if (s < 0)

@@ -209,8 +209,10 @@ etl_text_hash(const void *p, size_t len, uint64_t seed)
 
 struct etl_wordset {
 	char **slots;
+	int *cls;		/* the class of each slot's word */
 	size_t cap;		/* a power of two */
 	size_t n;
+	int nclass;		/* etl_wordset_add calls so far */
 	struct etl_buf tmp;
 };
 
@@ -223,7 +225,10 @@ etl_wordset_new(void)
 		return NULL;
 	ws->cap = 64;
 	ws->slots = calloc(ws->cap, sizeof(*ws->slots));
-	if (ws->slots == NULL) {
+	ws->cls = calloc(ws->cap, sizeof(*ws->cls));
+	if (ws->slots == NULL || ws->cls == NULL) {
+		free(ws->slots);
+		free(ws->cls);
 		free(ws);
 		return NULL;
 	}
@@ -239,6 +244,7 @@ etl_wordset_free(struct etl_wordset *ws)
 	for (size_t i = 0; i < ws->cap; i++)
 		free(ws->slots[i]);
 	free(ws->slots);
+	free(ws->cls);
 	etl_buf_release(&ws->tmp);
 	free(ws);
 }
@@ -257,17 +263,26 @@ ws_find(char *const *slots, size_t cap, const char *w, size_t len)
 static int
 ws_grow(struct etl_wordset *ws)
 {
-	size_t cap = ws->cap * 2;
+	size_t cap = ws->cap * 2, j;
 	char **slots = calloc(cap, sizeof(*slots));
+	int *cls = calloc(cap, sizeof(*cls));
 
-	if (slots == NULL)
+	if (slots == NULL || cls == NULL) {
+		free(slots);
+		free(cls);
 		return -1;
-	for (size_t i = 0; i < ws->cap; i++)
-		if (ws->slots[i] != NULL)
-			slots[ws_find(slots, cap, ws->slots[i],
-			    strlen(ws->slots[i]))] = ws->slots[i];
+	}
+	for (size_t i = 0; i < ws->cap; i++) {
+		if (ws->slots[i] == NULL)
+			continue;
+		j = ws_find(slots, cap, ws->slots[i], strlen(ws->slots[i]));
+		slots[j] = ws->slots[i];
+		cls[j] = ws->cls[i];
+	}
 	free(ws->slots);
+	free(ws->cls);
 	ws->slots = slots;
+	ws->cls = cls;
 	ws->cap = cap;
 	return 0;
 }
@@ -289,6 +304,7 @@ ws_insert(struct etl_wordset *ws, const char *w, size_t len)
 	memcpy(copy, w, len);
 	copy[len] = '\0';
 	ws->slots[i] = copy;
+	ws->cls[i] = ws->nclass;
 	ws->n++;
 	return 0;
 }
@@ -305,6 +321,7 @@ etl_wordset_add(struct etl_wordset *ws, const char *text)
 	while (etl_text_word(ws->tmp.data, ws->tmp.len, &pos, &w, &wlen))
 		if (ws_insert(ws, w, wlen) < 0)
 			return -1;
+	ws->nclass++;
 	return 0;
 }
 
@@ -354,9 +371,18 @@ out:
 int
 etl_wordset_has(const struct etl_wordset *ws, const char *w, size_t len)
 {
+	return etl_wordset_class(ws, w, len) >= 0;
+}
+
+int
+etl_wordset_class(const struct etl_wordset *ws, const char *w, size_t len)
+{
+	size_t i;
+
 	if (ws == NULL || ws->n == 0)
-		return 0;
-	return ws->slots[ws_find(ws->slots, ws->cap, w, len)] != NULL;
+		return -1;
+	i = ws_find(ws->slots, ws->cap, w, len);
+	return ws->slots[i] != NULL ? ws->cls[i] : -1;
 }
 
 size_t

@@ -48,14 +48,20 @@ uint64_t etl_text_hash(const void *p, size_t len, uint64_t seed);
 
 /*
  * A set of folded words (stop words, marker words).  _new gives an empty
- * set (NULL when out of memory); _free accepts NULL.
+ * set (NULL when out of memory); _free accepts NULL.  Words added by one
+ * call of etl_wordset_add (one line of a file, one string of a list) form
+ * a class, numbered from 0: words of a class stand for one another (the
+ * marker words "vip", "package" and "upgrade" name one kind of product).
  */
 struct etl_wordset;
 
 struct etl_wordset *etl_wordset_new(void);
 void etl_wordset_free(struct etl_wordset *ws);
 
-/* Fold text and add each of its words; 0, or -1 when out of memory. */
+/*
+ * Fold text and add each of its words as a new class (a word already in
+ * the set keeps its class); 0, or -1 when out of memory.
+ */
 int etl_wordset_add(struct etl_wordset *ws, const char *text);
 
 /* Add every word of a NULL-terminated list. */
@@ -71,6 +77,10 @@ int etl_wordset_load(struct etl_wordset *ws, const char *path,
 /* Whether the folded word w[0..len) is in the set (NULL set: no). */
 int etl_wordset_has(const struct etl_wordset *ws, const char *w, size_t len);
 size_t etl_wordset_size(const struct etl_wordset *ws);
+
+/* The class of a word, or -1 when it is not in the set. */
+int etl_wordset_class(const struct etl_wordset *ws, const char *w,
+    size_t len);
 
 /*
  * Jaro similarity of two byte strings, in [0, 1]: with m matching bytes

@@ -12,7 +12,7 @@
 #include "tool.h"
 
 #define TOOL "etl-match"
-#define DEFAULT_THRESHOLD 0.75
+#define DEFAULT_THRESHOLD 0.65
 
 enum {
 	UNMATCHED_LEFT = 1,

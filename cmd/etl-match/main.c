@@ -34,7 +34,7 @@ static const char help[] =
     "      --near F[=G]:TOL       timestamps (TOL 3h, 30m) or numbers (TOL 5)\n"
     "                             at most TOL apart\n"
     "      --weight F=W           weight of field F in the score (1)\n"
-    "      --threshold X          lowest score of a match (0.75)\n"
+    "      --threshold X          lowest score of a match (0.65)\n"
     "      --one-to-one           each record in one pair at most, best first\n"
     "      --explain              add each field's score and vetoes\n"
     "      --unmatched WHICH      also emit unmatched left, right or both\n"
@@ -401,11 +401,14 @@ match_read(struct etl_tool *t, struct etl_lines *in, struct etl_rejects *rj,
 			return 0;
 		if (rc < 0 && rc != -ETL_EDATA)
 			return rc;
-		etl_error_init(&why);
 		if (rc == -ETL_EDATA) {
 			why = t->err;
 			etl_error_rule(&why, "max-line");
 		} else {
+			/* The fast path first: why is filled only on error. */
+			if (etl_textjson_scan(rec, line, len) == 0)
+				return 1;
+			etl_error_init(&why);
 			rc = etl_textjson_load(rec, line, len,
 			    etl_lines_source(in), etl_lines_lineno(in), &why);
 			if (rc == 0)
