@@ -96,7 +96,8 @@ START_TEST(test_out_large_output)
 	for (int i = 0; i < 100000; i++) {
 		int k = snprintf(line, sizeof(line), "line %d", i);
 
-		ck_assert_int_eq(etl_out_line(o, line, (size_t)k, &err), 0);
+		if (etl_out_line(o, line, (size_t)k, &err) != 0)
+			ck_abort_msg("line %d: %s", i, err.message);
 		want += (size_t)k + 1;
 	}
 	ck_assert_int_eq(etl_out_close(o, &err), 0);

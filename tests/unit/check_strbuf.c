@@ -29,13 +29,13 @@ START_TEST(test_strbuf_growth)
 		char c = (char)('a' + i % 26);
 
 		expect[i] = c;
-		if (i % 3 == 0)
-			ck_assert_int_eq(etl_buf_putc(&b, c), 0);
-		else
-			ck_assert_int_eq(etl_buf_append(&b, &c, 1), 0);
-		ck_assert_uint_eq(b.len, (size_t)i + 1);
-		ck_assert_uint_gt(b.cap, b.len);
-		ck_assert_int_eq(b.data[b.len], '\0');
+		if ((i % 3 == 0 ? etl_buf_putc(&b, c) :
+		    etl_buf_append(&b, &c, 1)) != 0)
+			ck_abort_msg("append %d failed", i);
+		if (b.len != (size_t)i + 1 || b.cap <= b.len ||
+		    b.data[b.len] != '\0')
+			ck_abort_msg("after %d: len %zu cap %zu", i, b.len,
+			    b.cap);
 	}
 	expect[10000] = '\0';
 	ck_assert_str_eq(b.data, expect);

@@ -315,22 +315,24 @@ START_TEST(test_timeval_civil_round_trip)
 	 * the previous one in the calendar, and converts back. */
 	etl_civil_from_days(-2000001, &py, &pm, &pd);
 	for (int64_t z = -2000000; z <= 2000000; z++) {
-		int last;
+		int last, next_ok;
 
+		/* Plain ifs: a passing ck_assert costs a write to Check. */
 		etl_civil_from_days(z, &y, &m, &d);
-		ck_assert_msg(etl_days_from_civil(y, m, d) == z,
-		    "day %lld: %lld-%02d-%02d does not convert back",
-		    (long long)z, (long long)y, m, d);
+		if (etl_days_from_civil(y, m, d) != z)
+			ck_abort_msg("day %lld: %lld-%02d-%02d does not "
+			    "convert back", (long long)z, (long long)y, m, d);
 		last = pm == 2 && is_leap(py) ? 29 : mdays[pm - 1];
 		if (pd < last)
-			ck_assert_msg(y == py && m == pm && d == pd + 1,
-			    "day %lld", (long long)z);
+			next_ok = y == py && m == pm && d == pd + 1;
 		else if (pm < 12)
-			ck_assert_msg(y == py && m == pm + 1 && d == 1,
-			    "day %lld", (long long)z);
+			next_ok = y == py && m == pm + 1 && d == 1;
 		else
-			ck_assert_msg(y == py + 1 && m == 1 && d == 1,
-			    "day %lld", (long long)z);
+			next_ok = y == py + 1 && m == 1 && d == 1;
+		if (!next_ok)
+			ck_abort_msg("day %lld: %lld-%02d-%02d does not follow "
+			    "%lld-%02d-%02d", (long long)z, (long long)y, m, d,
+			    (long long)py, pm, pd);
 		py = y;
 		pm = m;
 		pd = d;
