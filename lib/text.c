@@ -321,7 +321,8 @@ etl_wordset_add(struct etl_wordset *ws, const char *text)
 	while (etl_text_word(ws->tmp.data, ws->tmp.len, &pos, &w, &wlen))
 		if (ws_insert(ws, w, wlen) < 0)
 			return -1;
-	ws->nclass++;
+	if (ws->tmp.len > 0)
+		ws->nclass++;
 	return 0;
 }
 
