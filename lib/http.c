@@ -219,7 +219,8 @@ on_header(char *p, size_t size, size_t nmemb, void *ctx)
 	if ((r->link != NULL && (etl_buf_puts(&b, r->link) < 0 ||
 	    etl_buf_puts(&b, ", ") < 0)) || etl_buf_append(&b, p, k) < 0) {
 		etl_buf_release(&b);
-		return n;	/* a lost Link header ends paging early */
+		/* Out of memory: a lost Link header ends paging early. */
+		return size * nmemb;
 	}
 	free(r->link);
 	r->link = b.data;
