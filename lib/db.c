@@ -151,6 +151,14 @@ etl_stmt_bind_text(struct etl_stmt *st, int i, const char *s, long len)
 }
 
 int
+etl_stmt_bind_text_ref(struct etl_stmt *st, int i, const char *s, size_t len)
+{
+	if (st->db->ops->bind_text_ref == NULL)
+		return st->db->ops->bind_text(st, i, s, len);
+	return st->db->ops->bind_text_ref(st, i, s, len);
+}
+
+int
 etl_stmt_bind_int(struct etl_stmt *st, int i, long long v)
 {
 	return st->db->ops->bind_int(st, i, v);

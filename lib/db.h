@@ -72,6 +72,10 @@ void etl_stmt_free(struct etl_stmt *st);
 /* Bind parameter i (1-based).  len < 0: strlen. */
 int etl_stmt_bind_text(struct etl_stmt *st, int i, const char *s,
     long len);
+/* As etl_stmt_bind_text, but s must stay valid until the statement is
+ * reset: no copy is made where the backend allows it. */
+int etl_stmt_bind_text_ref(struct etl_stmt *st, int i, const char *s,
+    size_t len);
 int etl_stmt_bind_int(struct etl_stmt *st, int i, long long v);
 int etl_stmt_bind_double(struct etl_stmt *st, int i, double v);
 int etl_stmt_bind_null(struct etl_stmt *st, int i);

@@ -20,6 +20,9 @@ struct etlp_db_ops {
 	    struct etl_error *err);
 	void (*stmt_free)(struct etl_stmt *st);
 	int (*bind_text)(struct etl_stmt *st, int i, const char *s, size_t len);
+	/* May be NULL: bind_text is used. */
+	int (*bind_text_ref)(struct etl_stmt *st, int i, const char *s,
+	    size_t len);
 	int (*bind_int)(struct etl_stmt *st, int i, long long v);
 	int (*bind_double)(struct etl_stmt *st, int i, double v);
 	int (*bind_null)(struct etl_stmt *st, int i);

@@ -103,7 +103,7 @@ db_has_table(struct etl_db *db, const char *table, struct etl_error *err)
 	int rc;
 
 	rc = sqlite3_prepare_v2(H(db), "SELECT 1 FROM sqlite_master WHERE "
-	    "type = 'table' AND name = ?1", -1, &st, NULL);
+	    "type = 'table' AND name = ?1 COLLATE NOCASE", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(db, rc, err, "cannot read the schema");
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
@@ -180,6 +180,13 @@ static int
 bind_text(struct etl_stmt *st, int i, const char *s, size_t len)
 {
 	return sqlite3_bind_text64(ST(st), i, s, len, SQLITE_TRANSIENT,
+	    SQLITE_UTF8) == SQLITE_OK ? 0 : -1;
+}
+
+static int
+bind_text_ref(struct etl_stmt *st, int i, const char *s, size_t len)
+{
+	return sqlite3_bind_text64(ST(st), i, s, len, SQLITE_STATIC,
 	    SQLITE_UTF8) == SQLITE_OK ? 0 : -1;
 }
 
@@ -319,6 +326,7 @@ static const struct etlp_db_ops sqlite_ops = {
 	.prepare = db_prepare,
 	.stmt_free = stmt_free,
 	.bind_text = bind_text,
+	.bind_text_ref = bind_text_ref,
 	.bind_int = bind_int,
 	.bind_double = bind_double,
 	.bind_null = bind_null,

@@ -74,6 +74,7 @@ add_column(struct etl_loader *ld, const char *name, const char *type)
 	}
 	ld->ncols++;
 	ld->schema_changed = 1;
+	ld->shape_valid = 0;	/* columns moved: look keys up again */
 	return 0;
 }
 
@@ -155,6 +156,8 @@ fail:
 	return NULL;
 }
 
+static void forget_shape(struct etl_loader *ld);
+
 static void
 free_batch(struct etl_loader *ld)
 {
@@ -188,6 +191,7 @@ etl_loader_free(struct etl_loader *ld)
 	free(ld->keycol);
 	free(ld->qtable);
 	free(ld->wm_best);
+	forget_shape(ld);
 	for (int i = 0; i < ld->nsources; i++)
 		free(ld->sources[i]);
 	free(ld->sources);
@@ -241,10 +245,21 @@ etlp_load_value_text(struct etl_loader *ld, const json_t *v, size_t *len)
 	case JSON_STRING:
 		*len = json_string_length(v);
 		return json_string_value(v);
-	case JSON_INTEGER:
-		n = etl_buf_printf(&ld->scratch, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
+	case JSON_INTEGER: {
+		char num[24], *q = num + sizeof(num);
+		json_int_t x = json_integer_value(v);
+		unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x :
+		    (unsigned long long)x;
+
+		do
+			*--q = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (x < 0)
+			*--q = '-';
+		n = etl_buf_append(&ld->scratch, q,
+		    (size_t)(num + sizeof(num) - q));
 		break;
+	}
 	case JSON_REAL: {
 		char num[64];
 
@@ -366,6 +381,7 @@ ensure_schema(struct etl_loader *ld, struct etl_error *err)
 		rc = etl_db_exec(ld->db, sql.data, err);
 		if (rc == 0) {
 			ld->table_exists = 1;
+			ld->created = 1;
 			rc = resolve_keys(ld, err);
 		}
 	} else {
@@ -386,7 +402,48 @@ ensure_schema(struct etl_loader *ld, struct etl_error *err)
 	return rc;
 }
 
-/* Each record's values in column order (borrowed from the record). */
+/*
+ * Each record's values in column order (borrowed from the record).
+ * Records of a stream mostly share one shape: the keys of the last
+ * record and their columns are kept, and a record whose keys are the
+ * same names in the same order skips the column look-ups.
+ */
+static void
+forget_shape(struct etl_loader *ld)
+{
+	for (int k = 0; k < ld->shape_n; k++)
+		free(ld->shape_keys[k]);
+	free(ld->shape_keys);
+	free(ld->shape_cols);
+	ld->shape_keys = NULL;
+	ld->shape_cols = NULL;
+	ld->shape_n = 0;
+	ld->shape_valid = 0;
+}
+
+/* Keep rec's key names and their columns as the shape to expect. */
+static int
+remember_shape(struct etl_loader *ld, const json_t *rec)
+{
+	size_t n = json_object_size(rec), k = 0;
+	const char *key;
+	json_t *v;
+
+	forget_shape(ld);
+	ld->shape_keys = calloc(n + 1, sizeof(char *));
+	ld->shape_cols = calloc(n + 1, sizeof(int));
+	if (ld->shape_keys == NULL || ld->shape_cols == NULL)
+		return -1;
+	json_object_foreach((json_t *)rec, key, v) {
+		if ((ld->shape_keys[k] = strdup(key)) == NULL)
+			return -1;
+		ld->shape_cols[k++] = column_of(ld, key);
+		ld->shape_n++;
+	}
+	ld->shape_valid = 1;
+	return 0;
+}
+
 static int
 map_values(struct etl_loader *ld, struct etl_error *err)
 {
@@ -394,14 +451,36 @@ map_values(struct etl_loader *ld, struct etl_error *err)
 		struct etlp_pending *p = &ld->batch[i];
 		const char *key;
 		json_t *v;
+		size_t k = 0;
+		int same = ld->shape_valid &&
+		    (int)json_object_size(p->rec) == ld->shape_n;
 
 		free(p->vals);
 		p->vals = calloc((size_t)ld->ncols + 1, sizeof(json_t *));
 		if (p->vals == NULL)
 			return etl_error_set(err, ETL_EINTERNAL,
 			    "out of memory");
+		if (same) {
+			json_object_foreach(p->rec, key, v) {
+				if (strcmp(key, ld->shape_keys[k]) != 0) {
+					same = 0;
+					break;
+				}
+				if (ld->shape_cols[k] >= 0)
+					p->vals[ld->shape_cols[k]] = v;
+				k++;
+			}
+			if (same)
+				continue;
+			memset(p->vals, 0, sizeof(json_t *) *
+			    (size_t)ld->ncols);
+		}
+		if (remember_shape(ld, p->rec) < 0)
+			return etl_error_set(err, ETL_EINTERNAL,
+			    "out of memory");
+		k = 0;
 		json_object_foreach(p->rec, key, v) {
-			int c = column_of(ld, key);
+			int c = ld->shape_cols[k++];
 
 			if (c >= 0)
 				p->vals[c] = v;
@@ -479,12 +558,12 @@ dedupe(struct etl_loader *ld, struct etl_error *err)
 			free(b);
 			if (cmp < 0) {
 				p->dropped = 1;
-				ld->c.duplicates++;
+				ld->pend.duplicates++;
 				continue;
 			}
 		}
 		q->dropped = 1;
-		ld->c.duplicates++;
+		ld->pend.duplicates++;
 		json_object_set_new(seen, key.data,
 		    json_integer((json_int_t)i));
 	}
@@ -582,7 +661,7 @@ replace_begin(struct etl_loader *ld, struct etl_error *err)
 		snprintf(sql, sizeof(sql), "DELETE FROM %s", ld->qtable);
 		rc = etl_db_exec(ld->db, sql, err);
 		if (rc == 0)
-			ld->c.deleted += etl_db_changes(ld->db);
+			ld->pend.deleted += etl_db_changes(ld->db);
 		return rc;
 	}
 	/* With keys: upsert everything, then delete the rows not seen. */
@@ -619,15 +698,42 @@ replace_end(struct etl_loader *ld, struct etl_error *err)
 	rc = b.data ? etl_db_exec(ld->db, b.data, err) :
 	    etl_error_set(err, ETL_EINTERNAL, "out of memory");
 	if (rc == 0)
-		ld->c.deleted += etl_db_changes(ld->db);
+		ld->pend.deleted += etl_db_changes(ld->db);
 	etl_buf_release(&b);
 	if (rc == 0)
 		rc = etl_db_exec(ld->db, "DROP TABLE _etl_seen", err);
 	return rc;
 }
 
+static int flush_batch(struct etl_loader *ld, int final,
+    struct etl_error *err);
+
+/* A failed batch is rolled back and dropped; the loader stops there. */
 static int
 flush(struct etl_loader *ld, int final, struct etl_error *err)
+{
+	int rc;
+
+	if (ld->failed)
+		return etl_error_set(err, ETL_EINTERNAL, "%s: the load "
+		    "already failed", ld->o.table);
+	rc = flush_batch(ld, final, err);
+	if (rc < 0) {
+		if (ld->tx_open)
+			etl_db_rollback(ld->db);
+		ld->tx_open = 0;
+		free_batch(ld);
+		memset(&ld->pend, 0, sizeof(ld->pend));
+		if (ld->spool != NULL)
+			fclose(ld->spool);
+		ld->spool = NULL;
+		ld->failed = 1;
+	}
+	return rc;
+}
+
+static int
+flush_batch(struct etl_loader *ld, int final, struct etl_error *err)
 {
 	int rc, keep_open;
 	int moved;
@@ -682,6 +788,12 @@ flush(struct etl_loader *ld, int final, struct etl_error *err)
 		if ((rc = etl_db_commit(ld->db, err)) < 0)
 			return rc;
 		ld->c.batches++;
+		ld->c.inserted += ld->pend.inserted;
+		ld->c.updated += ld->pend.updated;
+		ld->c.unchanged += ld->pend.unchanged;
+		ld->c.deleted += ld->pend.deleted;
+		ld->c.duplicates += ld->pend.duplicates;
+		memset(&ld->pend, 0, sizeof(ld->pend));
 	}
 	for (size_t i = 0; i < ld->n; i++) {
 		struct etlp_pending *p = &ld->batch[i];
@@ -791,6 +903,11 @@ etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
 	struct etlp_pending *p;
 	int rc;
 
+	if (ld->failed) {
+		json_decref(rec);
+		return etl_error_set(err, ETL_EINTERNAL, "%s: the load "
+		    "already failed", ld->o.table);
+	}
 	if ((rc = check_record(ld, rec, source, line, err)) < 0) {
 		json_decref(rec);
 		return rc;
@@ -825,4 +942,12 @@ int
 etl_loader_finish(struct etl_loader *ld, struct etl_error *err)
 {
 	return flush(ld, 1, err);
+}
+
+int
+etl_loader_commit(struct etl_loader *ld, struct etl_error *err)
+{
+	if (ld->o.mode == ETL_LOAD_REPLACE)
+		return 0;	/* all or nothing */
+	return flush(ld, 0, err);
 }

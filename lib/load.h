@@ -38,6 +38,7 @@ enum etl_change {
 	ETL_CHANGE_UNCHANGED
 };
 
+/* Counts of committed work (a batch rolled back counts nothing). */
 struct etl_load_counts {
 	long long inserted;
 	long long updated;
@@ -97,6 +98,13 @@ int etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
 
 /* Load what is left, with the final precommit and the watermark. */
 int etl_loader_finish(struct etl_loader *ld, struct etl_error *err);
+
+/*
+ * Commit the records added so far without the watermark (a run about to
+ * stop on a bad record keeps what came before it).  Replace mode, all or
+ * nothing, commits nothing here.
+ */
+int etl_loader_commit(struct etl_loader *ld, struct etl_error *err);
 
 const struct etl_load_counts *etl_loader_counts(const struct etl_loader *ld);
 

@@ -40,10 +40,17 @@ struct etl_loader {
 	int schema_changed;	/* statements need preparing again */
 	int tx_open;
 	int replace_begun;
-	struct etl_load_counts c;
+	struct etl_load_counts c;	/* committed */
+	struct etl_load_counts pend;	/* in the open transaction */
+	int created;		/* the table was made by this loader */
+	int failed;		/* a batch failed: nothing more is loaded */
 	char *wm_best;
 	FILE *spool;		/* replace mode: emitted records until commit */
 	struct etl_buf scratch;
+	char **shape_keys;	/* the key names of the last record mapped */
+	int *shape_cols;	/* and their columns (-1: none) */
+	int shape_n;
+	int shape_valid;	/* 0: look every key up */
 	char **sources;		/* input names, copied once each */
 	int nsources;
 	void *strategy;		/* backend statements */

@@ -3,13 +3,18 @@
  * reused across batches.  For each record one SELECT on the key returns
  * whether the stored row already equals what would be written (SQLite's
  * IS comparison applies the column's affinity, as the write would), so
- * an unchanged row costs one index lookup and no write.
+ * an unchanged row costs one index lookup and no write.  While most
+ * records are new (a first load), each is first tried with INSERT ... ON
+ * CONFLICT DO NOTHING, which costs no lookup of its own; the statement
+ * is only used when a unique index on exactly the key columns exists.
  */
 #include "load_impl.h"
 
 struct sqlite_strategy {
 	struct etl_stmt *sel;
 	struct etl_stmt *ins;
+	struct etl_stmt *try_ins;	/* ON CONFLICT DO NOTHING, or NULL */
+	int insert_first;		/* most records of late were new */
 	struct etl_stmt *upd;	/* NULL when every column is a key */
 	struct etl_stmt *seen;	/* replace mode: keys loaded */
 };
@@ -28,9 +33,10 @@ free_stmts(struct sqlite_strategy *s)
 {
 	etl_stmt_free(s->sel);
 	etl_stmt_free(s->ins);
+	etl_stmt_free(s->try_ins);
 	etl_stmt_free(s->upd);
 	etl_stmt_free(s->seen);
-	memset(s, 0, sizeof(*s));
+	s->sel = s->ins = s->try_ins = s->upd = s->seen = NULL;
 }
 
 void
@@ -62,6 +68,36 @@ value_expr(const struct etl_loader *ld, struct etl_buf *b, int c)
 		etl_buf_printf(b, "$%d", c + 1);
 }
 
+/* Whether a unique index covers exactly the key columns. */
+static int
+keys_unique(struct etl_loader *ld, struct etl_error *err)
+{
+	struct etl_stmt *st;
+	struct etl_buf b;
+	int rc, found = 0;
+
+	etl_buf_init(&b);
+	etl_buf_puts(&b, "SELECT il.name FROM pragma_index_list($1) il WHERE "
+	    "il.\"unique\" AND (SELECT COUNT(*) FROM pragma_index_info(il.name)) "
+	    "= $2");
+	for (int k = 0; k < ld->o.nkeys; k++)
+		etl_buf_printf(&b, " AND EXISTS (SELECT 1 FROM "
+		    "pragma_index_info(il.name) WHERE name = $%d COLLATE "
+		    "NOCASE)", k + 3);
+	st = b.data ? etl_db_prepare(ld->db, b.data, err) : NULL;
+	etl_buf_release(&b);
+	if (st == NULL)
+		return -1;
+	etl_stmt_bind_text(st, 1, ld->o.table, -1);
+	etl_stmt_bind_int(st, 2, ld->o.nkeys);
+	for (int k = 0; k < ld->o.nkeys; k++)
+		etl_stmt_bind_text(st, k + 3, ld->o.keys[k], -1);
+	rc = etl_stmt_step(st, err);
+	found = rc == 1;
+	etl_stmt_free(st);
+	return rc < 0 ? rc : found;
+}
+
 static int
 prepare(struct etl_loader *ld, struct sqlite_strategy *s,
     struct etl_error *err)
@@ -83,6 +119,15 @@ prepare(struct etl_loader *ld, struct sqlite_strategy *s,
 		goto fail;
 	if (ld->o.nkeys == 0 || ld->o.mode == ETL_LOAD_APPEND)
 		goto done;
+	if ((rc = keys_unique(ld, err)) < 0)
+		goto fail;
+	if (rc == 1) {
+		etl_buf_puts(&b, " ON CONFLICT DO NOTHING");
+		if ((s->try_ins = etl_db_prepare(ld->db, b.data, err)) ==
+		    NULL)
+			goto fail;
+	}
+	rc = 0;
 
 	/* SELECT (c IS $i) AND ..., latest FROM t WHERE keys */
 	etl_buf_reset(&b);
@@ -163,6 +208,11 @@ bind_value(struct etl_loader *ld, struct etl_stmt *st, int i, json_t *v)
 	case JSON_NULL:
 		etl_stmt_bind_null(st, i);
 		break;
+	case JSON_STRING:
+		/* The record lives until the batch is done. */
+		etl_stmt_bind_text_ref(st, i, json_string_value(v),
+		    json_string_length(v));
+		break;
 	default:
 		t = etlp_load_value_text(ld, v, &len);
 		etl_stmt_bind_text(st, i, t ? t : "", (long)len);
@@ -203,6 +253,43 @@ lookup(struct etl_loader *ld, struct sqlite_strategy *s,
 	return rc;
 }
 
+/* Record p loaded: count it and, in replace mode, note its key. */
+static int
+loaded(struct etl_loader *ld, struct sqlite_strategy *s,
+    struct etlp_pending *p, struct etl_error *err)
+{
+	int rc = 0;
+
+	if (p->change == ETL_CHANGE_INSERTED)
+		ld->pend.inserted++;
+	else if (p->change == ETL_CHANGE_UPDATED)
+		ld->pend.updated++;
+	else
+		ld->pend.unchanged++;
+	if (s->seen != NULL) {
+		for (int k = 0; k < ld->o.nkeys; k++)
+			bind_value(ld, s->seen, k + 1,
+			    p->vals[ld->keycol[k]]);
+		rc = etl_stmt_step(s->seen, err);
+		etl_stmt_reset(s->seen);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* A write the database refused for this record (a constraint): reject
+ * the record rather than stop the load. */
+static int
+refused(struct etl_loader *ld, struct etlp_pending *p, int rc,
+    struct etl_error *err)
+{
+	char msg[sizeof(err->message)];
+
+	if (rc != -ETL_EDATA)
+		return rc;
+	etl_strlcpy(msg, err->message, sizeof(msg));
+	return etlp_load_reject(ld, p, NULL, "constraint", err, "%s", msg);
+}
+
 static int
 load_one(struct etl_loader *ld, struct sqlite_strategy *s,
     struct etlp_pending *p, struct etl_error *err)
@@ -210,24 +297,31 @@ load_one(struct etl_loader *ld, struct sqlite_strategy *s,
 	char *stored = NULL, *incoming = NULL;
 	int rc, same = 0, later;
 
+	p->change = ETL_CHANGE_INSERTED;
 	if (s->sel == NULL) {
-		p->change = ETL_CHANGE_INSERTED;
-		return run(ld, s->ins, p, err);
+		rc = run(ld, s->ins, p, err);
+		goto out;
+	}
+	if (s->try_ins != NULL && (s->insert_first ||
+	    ld->o.mode == ETL_LOAD_INSERT)) {
+		rc = run(ld, s->try_ins, p, err);
+		if (rc < 0 || etl_db_changes(ld->db) == 1)
+			goto out;
+		if (ld->o.mode == ETL_LOAD_INSERT)
+			goto duplicate;
 	}
 	rc = lookup(ld, s, p, &same, &stored, err);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		p->change = ETL_CHANGE_INSERTED;
 		rc = run(ld, s->ins, p, err);
-		goto seen;
+		goto out;
 	}
 	p->change = ETL_CHANGE_UNCHANGED;
+	rc = 0;
 	switch (ld->o.mode == ETL_LOAD_INSERT ? -1 : (int)ld->o.conflict) {
 	case -1:
-		rc = etlp_load_reject(ld, p, ld->o.keys[0], "duplicate", err,
-		    "key already in table %s (--mode insert)", ld->o.table);
-		goto out;
+		goto duplicate;
 	case ETL_CONFLICT_DEST:
 		break;
 	case ETL_CONFLICT_LATEST:
@@ -237,7 +331,7 @@ load_one(struct etl_loader *ld, struct sqlite_strategy *s,
 			rc = etlp_load_reject(ld, p, ld->o.latest_field,
 			    "latest-wins", err, "'%s' cannot be compared with "
 			    "the stored '%s'", incoming, stored);
-			goto out;
+			goto done;
 		}
 		if (later && !same && s->upd != NULL) {
 			p->change = ETL_CHANGE_UPDATED;
@@ -251,15 +345,16 @@ load_one(struct etl_loader *ld, struct sqlite_strategy *s,
 		}
 		break;
 	}
-seen:
-	if (rc >= 0 && s->seen != NULL) {
-		for (int k = 0; k < ld->o.nkeys; k++)
-			bind_value(ld, s->seen, k + 1,
-			    p->vals[ld->keycol[k]]);
-		rc = etl_stmt_step(s->seen, err);
-		etl_stmt_reset(s->seen);
-	}
 out:
+	if (rc < 0)
+		rc = refused(ld, p, rc, err);
+	else
+		rc = loaded(ld, s, p, err);
+	goto done;
+duplicate:
+	rc = etlp_load_reject(ld, p, ld->o.keys[0], "duplicate", err,
+	    "key already in table %s (--mode insert)", ld->o.table);
+done:
 	free(stored);
 	free(incoming);
 	return rc < 0 ? rc : 0;
@@ -269,6 +364,7 @@ int
 etlp_load_sqlite(struct etl_loader *ld, struct etl_error *err)
 {
 	struct sqlite_strategy *s = ld->strategy;
+	long long before = ld->pend.inserted, done = 0;
 	int rc;
 
 	if (s == NULL) {
@@ -277,6 +373,7 @@ etlp_load_sqlite(struct etl_loader *ld, struct etl_error *err)
 			return etl_error_set(err, ETL_EINTERNAL,
 			    "out of memory");
 		ld->schema_changed = 1;
+		s->insert_first = ld->created;
 	}
 	if (ld->schema_changed && (rc = prepare(ld, s, err)) < 0)
 		return rc;
@@ -287,14 +384,10 @@ etlp_load_sqlite(struct etl_loader *ld, struct etl_error *err)
 			continue;
 		if ((rc = load_one(ld, s, p, err)) < 0)
 			return rc;
-		if (p->dropped)
-			continue;
-		if (p->change == ETL_CHANGE_INSERTED)
-			ld->c.inserted++;
-		else if (p->change == ETL_CHANGE_UPDATED)
-			ld->c.updated++;
-		else
-			ld->c.unchanged++;
+		done += !p->dropped;
 	}
+	/* Try inserting first while most records are new. */
+	if (done > 0)
+		s->insert_first = (ld->pend.inserted - before) * 2 >= done;
 	return 0;
 }

@@ -211,6 +211,13 @@ load_records(struct etl_tool *t, struct load_opts *o)
 		etl_summary_note(&t->summary, "watermark",
 		    etl_loader_watermark(ld));
 out:
+	if (rc == -ETL_EDATA && ld != NULL) {
+		/* Stopped on a bad record: keep the records before it (not
+		 * the watermark; a failed batch makes this a no-op). */
+		struct etl_error ignored;
+
+		etl_loader_commit(ld, &ignored);
+	}
 	if (ld != NULL) {
 		c = etl_loader_counts(ld);
 		*nins = c->inserted;

@@ -228,10 +228,10 @@ check_combinations(struct etl_tool *t, struct load_opts *o)
 		if (o->table || o->keys || o->wm_key)
 			return etl_tool_usage(t, "--input singer takes tables "
 			    "and keys from SCHEMA messages");
-		if (o->mode_given && o->mode != ETL_LOAD_UPSERT &&
-		    o->mode != ETL_LOAD_APPEND)
-			return etl_tool_usage(t, "--input singer loads with "
-			    "upsert or append");
+		if (o->mode_given || o->emit)
+			return etl_tool_usage(t, "--input singer upserts "
+			    "streams with keys, appends the others; --mode and "
+			    "--emit do not apply");
 		return 0;
 	}
 	if (o->state_key)

@@ -297,6 +297,12 @@ load_singer(struct etl_tool *t, struct load_opts *o)
 	for (int i = 0; i < sg.nstreams && rc == 0; i++)
 		rc = etl_loader_finish(sg.streams[i].ld, &t->err);
 out:
+	for (int i = 0; rc == -ETL_EDATA && i < sg.nstreams; i++) {
+		/* Stopped on a bad record: keep what came before it. */
+		struct etl_error ignored;
+
+		etl_loader_commit(sg.streams[i].ld, &ignored);
+	}
 	for (int i = 0; i < sg.nstreams; i++)
 		stream_release(&sg, &sg.streams[i]);
 	free(sg.streams);

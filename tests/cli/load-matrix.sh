@@ -161,11 +161,22 @@ test_expect "--watermark stores max(FIELD) with the data, never backwards" '
 	grep -q "field .ts.: missing" err
 '
 
-test_expect "a failed load moves neither data of its batch nor the watermark" '
+test_expect "a bad record stops the load: records before it stay, the watermark does not move" '
 	printf "%s\n" "{\"id\":1,\"ts\":1}" | load -q -t m_wmfail -k id --watermark wmf:ts
-	printf "%s\n" "{\"id\":2,\"ts\":5}" "not json" | { expect_status 65 etl-load --db "$DB" -t m_wmfail -k id --watermark wmf:ts; }
+	printf "%s\n" "{\"id\":2,\"ts\":5}" "not json" "{\"id\":3,\"ts\":6}" |
+	    { expect_status 65 etl-load --db "$DB" -t m_wmfail -k id --watermark wmf:ts; }
+	grep -q "<stdin>:2: invalid JSON" err
+	grep -q "2 read, 1 inserted, 0 updated, 0 unchanged, 1 rejected" err
 	test "$(etl-watermark --db "$DB" get wmf)" = 1
-	test "$(dbq "SELECT COUNT(*) FROM m_wmfail")" = 1
+	test "$(dbq "SELECT id FROM m_wmfail ORDER BY id" | tr "\n" " ")" = "1 2 "
+'
+
+test_expect "counts leave out a batch that was rolled back" '
+	printf "%s\n" "{\"id\":1}" | load -q -t m_roll -k id
+	printf "%s\n" "{\"id\":2}" "{\"id\":1}" | { expect_status 65 etl-load --db "$DB" -t m_roll -k id --mode insert; }
+	grep -q "2 read, 0 inserted, 0 updated, 0 unchanged, 1 rejected" err
+	test "$(dbq "SELECT COUNT(*) FROM m_roll")" = 1
+	test "$(dbq "SELECT inserted FROM _etl_runs WHERE target = '"'"'m_roll'"'"' ORDER BY id DESC LIMIT 1")" = 0
 '
 
 test_expect "batches commit as they fill" '
