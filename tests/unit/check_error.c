@@ -195,6 +195,7 @@ error_suite(void)
 	Suite *s = suite_create("error");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_error_exit_code_table);
 	tcase_add_test(tc, test_error_exit_code_out_of_range);
 	tcase_add_test(tc, test_error_kind_names);

@@ -288,6 +288,7 @@ jsonw_suite(void)
 	Suite *s = suite_create("jsonw");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_jsonw_real_shortest);
 	tcase_add_test(tc, test_jsonw_real_small_buffer);
 	tcase_add_test(tc, test_jsonw_real_in_values);

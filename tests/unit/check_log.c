@@ -241,6 +241,7 @@ log_suite(void)
 	Suite *s = suite_create("log");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_unchecked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, test_log_text_levels);
 	tcase_add_test(tc, test_log_error_format);

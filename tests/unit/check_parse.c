@@ -232,6 +232,7 @@ parse_suite(void)
 	Suite *s = suite_create("parse");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_parse_int_valid);
 	tcase_add_test(tc, test_parse_int_range);
 	tcase_add_test(tc, test_parse_int_trailing_garbage);

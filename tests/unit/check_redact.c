@@ -171,6 +171,7 @@ redact_suite(void)
 	Suite *s = suite_create("redact");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_redact_authorization_headers);
 	tcase_add_test(tc, test_redact_cookie_headers);
 	tcase_add_test(tc, test_redact_key_and_token_headers);

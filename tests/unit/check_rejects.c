@@ -296,6 +296,7 @@ rejects_suite(void)
 	Suite *s = suite_create("rejects");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_unchecked_fixture(tc, setup, unit_tmp_teardown);
 	tcase_add_test(tc, test_rejects_record_letter_format);
 	tcase_add_test(tc, test_rejects_raw_letter_format);

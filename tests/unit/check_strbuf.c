@@ -207,6 +207,7 @@ strbuf_suite(void)
 	Suite *s = suite_create("strbuf");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_strbuf_init_is_empty);
 	tcase_add_test(tc, test_strbuf_growth);
 	tcase_add_test(tc, test_strbuf_big_append_at_once);

@@ -317,6 +317,7 @@ summary_suite(void)
 	Suite *s = suite_create("summary");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_unchecked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, test_summary_line_counts);
 	tcase_add_test(tc, test_summary_counters_first_use_order);

@@ -249,6 +249,7 @@ value_suite(void)
 	Suite *s = suite_create("value");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_value_number_big_integers);
 	tcase_add_test(tc, test_value_number_equal_spellings);
 	tcase_add_test(tc, test_value_number_order);
