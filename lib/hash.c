@@ -166,7 +166,8 @@ canonical_object(struct etl_buf *b, const json_t *v)
 		rc |= etl_json_dump_string(b, keys[i], strlen(keys[i]));
 		rc |= etl_buf_putc(b, ':');
 		if (rc == 0)
-			rc |= etl_json_canonical(b, json_object_get(v, keys[i]));
+			rc |= etl_json_canonical(b,
+			    json_object_get(v, keys[i]));
 	}
 	rc |= etl_buf_putc(b, '}');
 	free(keys);

@@ -18,7 +18,7 @@
 struct etl_rules {
 	int trim, lower, upper;
 	json_t *null_if;	/* array of strings, or NULL */
-	json_t *enumv;		/* array of allowed (cast) values, or NULL */
+	json_t *enumv;		/* the allowed (cast) values, or NULL */
 	json_t *min, *max;	/* cast bounds, or NULL */
 	long long min_length;	/* -1: none */
 	long long max_length;	/* -1: none */

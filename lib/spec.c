@@ -135,8 +135,8 @@ get_strings(struct ctx *c, const json_t *f, const char *key, json_t **out)
 		return *out ? 0 : oom(c->err);
 	}
 	if (!json_is_array(v) || json_array_size(v) == 0)
-		return bad(c->err, c->source, at(c, key), "expected a string or "
-		    "a non-empty array of strings");
+		return bad(c->err, c->source, at(c, key), "expected a string "
+		    "or a non-empty array of strings");
 	json_array_foreach(v, i, e) {
 		if (!json_is_string(e)) {
 			char sub[64];
@@ -238,16 +238,16 @@ parse_type(struct ctx *c, struct etl_spec_field *fd, const json_t *f,
 	*type = ETL_T_JSON;
 	if (v != NULL && (!json_is_string(v) ||
 	    etl_type_parse(json_string_value(v), type) < 0))
-		return bad(c->err, c->source, at(c, "type"), "unknown type%s%s%s "
-		    "(use string, integer, number, boolean, date, datetime "
-		    "or json)", json_is_string(v) ? " '" : "",
+		return bad(c->err, c->source, at(c, "type"), "unknown "
+		    "type%s%s%s (use string, integer, number, boolean, date, "
+		    "datetime or json)", json_is_string(v) ? " '" : "",
 		    json_is_string(v) ? json_string_value(v) : "",
 		    json_is_string(v) ? "'" : "");
 	switch (fd->agg) {
 	case ETL_AGG_COUNT:
 		if (v != NULL && *type != ETL_T_INTEGER)
-			return bad(c->err, c->source, at(c, "type"), "agg count "
-			    "gives an integer");
+			return bad(c->err, c->source, at(c, "type"), "agg "
+			    "count gives an integer");
 		*type = ETL_T_INTEGER;
 		break;
 	case ETL_AGG_SUM:
@@ -424,10 +424,12 @@ parse_field(struct ctx *c, struct etl_spec_field *fd, const char *name,
 	if ((fd->name = strdup(name)) == NULL)
 		return oom(c->err);
 	if (!json_is_object(f))
-		return bad(c->err, c->source, at(c, NULL), "expected an object");
+		return bad(c->err, c->source, at(c, NULL), "expected an "
+		    "object");
 	json_object_foreach((json_t *)f, key, v)
 		if (!known_key(key, field_keys))
-			return bad(c->err, c->source, at(c, key), "unknown key");
+			return bad(c->err, c->source, at(c, key),
+			    "unknown key");
 	if (parse_agg(c, fd, f) < 0 || parse_type(c, fd, f, &type) < 0 ||
 	    parse_from(c, fd, f) < 0)
 		return -1;

@@ -38,7 +38,7 @@ enum etl_agg {
 struct etl_spec_field {
 	char *name;			/* the output key */
 	struct etl_path *from;
-	char *from_key;			/* from as one plain key, else NULL */
+	char *from_key;			/* from as a key, or NULL */
 	struct etl_cast cast;
 	struct etl_rules rules;
 	int prepare;			/* rules before the cast are set */
@@ -61,7 +61,7 @@ struct etl_spec {
 	char *hash_field;		/* NULL: no hash */
 	int nhash;
 	int *hash_of;			/* field indexes, sorted by name */
-	json_t *consumed;		/* {from_key: true} for keep_unmapped */
+	json_t *consumed;		/* {from_key: true}, keep_unmapped */
 	json_t *names;			/* {name: true} of the fields */
 	json_t *stamp;			/* {"name", "version"} */
 	/* Scratch reused per record (a spec applies one record at a time). */

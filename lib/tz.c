@@ -68,7 +68,8 @@ rule_day(const struct rule_date *r, int64_t y)
 		return jan1 + r->n;
 	default:
 		first = etl_days_from_civil(y, r->m, 1);
-		wd = (int)((first % 7 + 7 + 4) % 7);	/* 1970-01-01: Thu */
+		/* 1970-01-01 was a Thursday. */
+		wd = (int)((first % 7 + 7 + 4) % 7);
 		day = 1 + (r->d - wd + 7) % 7 + (r->w - 1) * 7;
 		while (day > month_days(y, r->m))
 			day -= 7;
@@ -99,8 +100,8 @@ etl_tz_offset(const struct etl_tz *tz, int64_t utc)
 	size_t lo = 0, hi = tz->n;
 
 	if (tz->n == 0 || utc < tz->times[0])
-		return tz->n == 0 && tz->has_rule ? rule_offset(&tz->rule, utc) :
-		    tz->first_off;
+		return tz->n == 0 && tz->has_rule ?
+		    rule_offset(&tz->rule, utc) : tz->first_off;
 	if (utc >= tz->times[tz->n - 1] && tz->has_rule)
 		return rule_offset(&tz->rule, utc);
 	/* The last transition at or before utc. */
@@ -374,7 +375,8 @@ etl_tz_from_tzif(const char *name, const unsigned char *d, size_t len,
 
 		tz->times[i] = tsize == 8 ? be64(tt + i * 8) :
 		    (int32_t)be32(tt + i * 4);
-		if (idx >= c.type || (i > 0 && tz->times[i] <= tz->times[i - 1]))
+		if (idx >= c.type ||
+		    (i > 0 && tz->times[i] <= tz->times[i - 1]))
 			goto bad;
 		tz->offs[i] = (int32_t)be32(types + idx * 6);
 	}

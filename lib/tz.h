@@ -33,7 +33,7 @@ int32_t etl_tz_offset(const struct etl_tz *tz, int64_t utc);
 
 enum etl_tz_local {
 	ETL_TZ_UNIQUE = 0,	/* the local time happens once */
-	ETL_TZ_OVERLAP,		/* twice (clocks went back): earlier chosen */
+	ETL_TZ_OVERLAP,		/* twice (clocks went back): earlier */
 	ETL_TZ_GAP		/* never (clocks went forward): no result */
 };
 

@@ -14,7 +14,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const records[] = {
-	"{\"a\":\"1\",\"b\":\" x \",\"c\":\"2026-03-08 02:30\",\"d\":[1,2,\"3\"],"
+	"{\"a\":\"1\",\"b\":\" x \",\"c\":\"2026-03-08 02:30\","
+	"\"d\":[1,2,\"3\"],"
 	"\"e\":{\"f\":[{\"g\":\"4.5\"},{\"g\":null}]},\"h\":true}",
 	"{\"a\":\"99999999999999999999\",\"b\":\"\",\"c\":\"02/29/2024\","
 	"\"d\":[],\"e\":{\"f\":\"x\"},\"h\":\"N/A\"}",
@@ -76,7 +77,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				continue;
 			etl_error_init(&why);
 			out = NULL;
-			etl_spec_apply(s, rec, ETL_SPEC_STAMP, &out, &why, &err);
+			etl_spec_apply(s, rec, ETL_SPEC_STAMP, &out, &why,
+			    &err);
 			json_decref(out);
 			json_decref(rec);
 		}

@@ -337,9 +337,11 @@ START_TEST(test_cast_datetime_basic)
 	tok(ETL_T_DATETIME, "%Y-%m-%dT%H:%M:%S.%f%z", NULL,
 	    "\"2026-01-05T10:00:00.123456789-0130\"",
 	    "\"2026-01-05T11:30:00.123456789Z\"");
-	tok(ETL_T_DATETIME, "%Y-%m-%d %T %Z", NULL, "\"2026-01-05 10:00:00 GMT\"",
+	tok(ETL_T_DATETIME, "%Y-%m-%d %T %Z", NULL,
+	    "\"2026-01-05 10:00:00 GMT\"",
 	    "\"2026-01-05T10:00:00Z\"");
-	tok(ETL_T_DATETIME, "%s", NULL, "1767225600", "\"2026-01-01T00:00:00Z\"");
+	tok(ETL_T_DATETIME, "%s", NULL, "1767225600",
+	    "\"2026-01-01T00:00:00Z\"");
 	tok(ETL_T_DATETIME, "%s", NULL, "1767225600.5",
 	    "\"2026-01-01T00:00:00.5Z\"");
 	tok(ETL_T_DATETIME, "%s", NULL, "\"-1.5\"",

@@ -14,7 +14,8 @@ sha(const char *in, const char *want)
 START_TEST(test_hash_sha256_vectors)
 {
 	/* FIPS 180-2 examples. */
-	sha("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha("",
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	sha("abc",
 	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	sha("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",

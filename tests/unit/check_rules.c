@@ -171,7 +171,8 @@ START_TEST(test_rules_lengths)
 	check(&r, "\"ab\"", NULL, NULL);
 	check(&r, "\"a\"", "min_length", "shorter than min_length 2");
 	check(&r, "\"\"", "min_length", "'' shorter");
-	check(&r, "\"h\xc3\xa9llos\"", "max_length", "longer than max_length 5");
+	check(&r, "\"h\xc3\xa9llos\"", "max_length",
+	    "longer than max_length 5");
 	check(&r, "[1,2,3,4,5,6]", "max_length", "longer");
 	check(&r, "7", NULL, NULL);
 	ck_assert_uint_eq(etl_utf8_length("\xf0\x9f\x98\x80x", 5), 2);

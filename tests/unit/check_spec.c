@@ -116,7 +116,8 @@ START_TEST(test_spec_campaigns)
 	    "\"Channel\":\"Search\",\"Campaign\":\" Spring \",\"x\":1}",
 	    "{\"date\":\"2026-01-31\",\"campaign\":\"Spring\",\"channel\":"
 	    "\"search\",\"spend\":1.5,\"clicks\":7}");
-	keep(s, "{\"Date\":\"2026-01-31\",\"Campaign\":\"a\",\"Spend\":\"N/A\"}",
+	keep(s, "{\"Date\":\"2026-01-31\",\"Campaign\":\"a\","
+	    "\"Spend\":\"N/A\"}",
 	    "{\"date\":\"2026-01-31\",\"campaign\":\"a\",\"channel\":null,"
 	    "\"spend\":0,\"clicks\":null}");
 	filtered(s, "{\"Date\":\"2026-01-31\",\"Campaign\":\"a\","
@@ -130,7 +131,8 @@ START_TEST(test_spec_every_failure_named)
 {
 	struct etl_spec *s = compile(CAMPAIGNS);
 
-	reject(s, "{\"Date\":\"2026-02-30\",\"Campaign\":\"a\",\"Spend\":\"-5\","
+	reject(s, "{\"Date\":\"2026-02-30\",\"Campaign\":\"a\","
+	    "\"Spend\":\"-5\","
 	    "\"Clicks\":\"x\",\"Channel\":\"tv\"}",
 	    "date|type|date: no format matched: '2026-02-30'; channel: 'tv' "
 	    "not one of 'search', 'social', 'test'; spend: -5 below min 0; "
@@ -285,7 +287,8 @@ START_TEST(test_spec_aggregates)
 	    "\"price\":null}]}]}",
 	    "{\"min\":25.5,\"max\":40,\"sum\":65.5,\"isum\":15,\"n\":2,"
 	    "\"first\":\" A \",\"last\":\"C\",\"names\":\"A / B / C\","
-	    "\"all\":[\" A \",\"B\",\"C\"],\"latest\":\"2026-01-01T09:00:00Z\"}");
+	    "\"all\":[\" A \",\"B\",\"C\"],"
+	    "\"latest\":\"2026-01-01T09:00:00Z\"}");
 	/* No matches: count 0, others missing (null). */
 	keep(s, "{\"plan\":[]}", "{\"min\":null,\"max\":null,\"sum\":null,"
 	    "\"isum\":null,\"n\":0,\"first\":null,\"last\":null,"
@@ -349,9 +352,11 @@ START_TEST(test_spec_hash_and_stamp)
 
 	/* sha256 of {"a":"x","b":3}: the same for 3 and "3.0". */
 	keep(s, "{\"a\":\"x\",\"b\":3}", "{\"b\":3,\"a\":\"x\",\"h\":"
-	    "\"2d88dab826f3df4c30ac48c1d8689abbc50a482db55b20713585115835d40659\"}");
+	    "\"2d88dab826f3df4c30ac48c1d8689abbc50a482db55b2071358511583"
+	    "5d40659\"}");
 	keep(s, "{\"a\":\"x\",\"b\":\"3.0\"}", "{\"b\":3.0,\"a\":\"x\",\"h\":"
-	    "\"2d88dab826f3df4c30ac48c1d8689abbc50a482db55b20713585115835d40659\"}");
+	    "\"2d88dab826f3df4c30ac48c1d8689abbc50a482db55b2071358511583"
+	    "5d40659\"}");
 	ck_assert_int_eq(apply(s, "{\"a\":1}", ETL_SPEC_STAMP, got,
 	    sizeof(got)), ETL_SPEC_KEEP);
 	ck_assert_ptr_nonnull(strstr(got, ",\"_spec\":{\"name\":\"h\","
@@ -391,9 +396,9 @@ START_TEST(test_spec_chaos)
 		etl_error_init(&err);
 		etl_error_init(&why);
 		chaos_left = -1;
-		rec = json_loads("{\"Date\":\"2026-02-30\",\"Campaign\":\" a \","
-		    "\"Spend\":\"N/A\",\"Channel\":\"Social\",\"Clicks\":\"1\"}",
-		    0, NULL);
+		rec = json_loads("{\"Date\":\"2026-02-30\","
+		    "\"Campaign\":\" a \",\"Spend\":\"N/A\","
+		    "\"Channel\":\"Social\",\"Clicks\":\"1\"}", 0, NULL);
 		ck_assert_ptr_nonnull(rec);
 		chaos_left = nth;
 		s = etl_spec_from_text(CAMPAIGNS, strlen(CAMPAIGNS), "c", &err);
