@@ -158,7 +158,9 @@ etl_lines_next(struct etl_lines *r, const char **line, size_t *len,
 
 		if (nl == NULL && !r->eof) {
 			r->scan = r->end;
-			if (r->end - r->start > r->max_line) {
+			/* One byte past max_line may be the \r of "\r\n". */
+			if (r->end - r->start > r->max_line &&
+			    r->end - r->start - r->max_line > 1) {
 				/* Drop what we have of an over-long line. */
 				r->skipping = 1;
 				r->start = r->scan = r->end = 0;
@@ -175,6 +177,8 @@ etl_lines_next(struct etl_lines *r, const char **line, size_t *len,
 		e = nl ? (size_t)(nl - r->buf) : r->end;
 		r->start = r->scan = nl ? e + 1 : e;
 		r->lineno++;
+		if (e > s && r->buf[e - 1] == '\r')
+			e--;
 		if (r->skipping || e - s > r->max_line) {
 			r->skipping = 0;
 			*line = "";
@@ -185,8 +189,6 @@ etl_lines_next(struct etl_lines *r, const char **line, size_t *len,
 			etl_error_rule(err, "max-line");
 			return -ETL_EDATA;
 		}
-		if (e > s && r->buf[e - 1] == '\r')
-			e--;
 		if (r->lineno == 1 && e - s >= 3 &&
 		    memcmp(r->buf + s, "\xef\xbb\xbf", 3) == 0)
 			s += 3;
