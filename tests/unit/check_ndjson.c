@@ -222,6 +222,21 @@ START_TEST(test_ndjson_lines_too_long_then_go_on)
 }
 END_TEST
 
+START_TEST(test_ndjson_lines_max_line_excludes_crlf)
+{
+	static const char data[] = "0123456789abcdef\r\n0123456789abcdefg\r\n"
+	    "0123456789abcdef\r";
+	struct etl_lines *r = lines_of("long-crlf", data, sizeof(data) - 1, 16);
+
+	/* The line end is not part of the line: CRLF or LF alike. */
+	NEXT_IS(r, "0123456789abcdef", 1);
+	next_too_long(r, 2);
+	NEXT_IS(r, "0123456789abcdef", 3);
+	next_end(r);
+	etl_lines_free(r);
+}
+END_TEST
+
 START_TEST(test_ndjson_lines_too_long_across_reads)
 {
 	/* Longer than the 256 KiB read: dropped while it is being read. */
@@ -479,6 +494,32 @@ START_TEST(test_ndjson_lines_stdin)
 }
 END_TEST
 
+START_TEST(test_ndjson_lines_max_line_crlf_split_reads)
+{
+	/* "\r" and "\n" arrive in separate reads: the 16-byte line is
+	 * still not too long. */
+	static const char data[] = "0123456789abcdef\r\nx\n";
+	char path[64];
+	int fds[2];
+	pid_t pid;
+	struct etl_lines *r;
+	struct etl_error err;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = writer(fds[1], data, sizeof(data) - 1, 17);
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+	r = etl_lines_new(path, 16, &err);
+	ck_assert_ptr_nonnull(r);
+	NEXT_IS(r, "0123456789abcdef", 1);
+	NEXT_IS(r, "x", 2);
+	next_end(r);
+	etl_lines_free(r);
+	close(fds[0]);
+	reap(pid);
+}
+END_TEST
+
 /* ---- etl_ndjson ---- */
 
 static struct etl_ndjson *
@@ -713,6 +754,7 @@ ndjson_suite(void)
 	tcase_add_test(tc, test_ndjson_lines_no_final_newline);
 	tcase_add_test(tc, test_ndjson_lines_empty_input);
 	tcase_add_test(tc, test_ndjson_lines_too_long_then_go_on);
+	tcase_add_test(tc, test_ndjson_lines_max_line_excludes_crlf);
 	tcase_add_test(tc, test_ndjson_lines_too_long_across_reads);
 	tcase_add_test(tc, test_ndjson_lines_too_long_last_line);
 	tcase_add_test(tc, test_ndjson_lines_longer_than_read_chunk);
@@ -720,6 +762,7 @@ ndjson_suite(void)
 	tcase_add_test(tc, test_ndjson_lines_directory_is_io_error);
 	tcase_add_test(tc, test_ndjson_lines_pipe);
 	tcase_add_test(tc, test_ndjson_lines_stdin);
+	tcase_add_test(tc, test_ndjson_lines_max_line_crlf_split_reads);
 	suite_add_tcase(s, tc);
 
 	tcase_add_unchecked_fixture(tn, unit_tmp_setup, unit_tmp_teardown);
