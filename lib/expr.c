@@ -201,6 +201,36 @@ parse_literal(struct parser *ps, int *found)
 	return NULL;
 }
 
+/* `any name`: a field whose name is not an identifier. */
+static char *
+backquoted(struct parser *ps, char **first)
+{
+	const char *start = ps->p, *end = strchr(ps->p + 1, '`');
+	struct etl_buf b;
+
+	*first = NULL;
+	if (end == NULL || end == start + 1) {
+		syntax(ps, start, end ? "empty `name`" : "unterminated `name`");
+		return NULL;
+	}
+	etl_buf_init(&b);
+	if (etl_buf_putc(&b, '"') < 0)
+		goto oom;
+	for (const char *p = start + 1; p < end; p++)
+		if (((*p == '"' || *p == '\\') && etl_buf_putc(&b, '\\') < 0) ||
+		    etl_buf_putc(&b, *p) < 0)
+			goto oom;
+	if (etl_buf_putc(&b, '"') < 0 ||
+	    (*first = strndup(start + 1, (size_t)(end - start - 1))) == NULL)
+		goto oom;
+	ps->p = end + 1;
+	return b.data;
+oom:
+	etl_buf_release(&b);
+	etl_error_set(ps->err, ETL_EINTERNAL, "out of memory");
+	return NULL;
+}
+
 static struct node *
 parse_field(struct parser *ps)
 {
@@ -210,6 +240,11 @@ parse_field(struct parser *ps)
 
 	skip_ws(ps);
 	start = ps->p;
+	if (*ps->p == '`') {
+		if ((text = backquoted(ps, &first)) == NULL)
+			return NULL;
+		goto made;
+	}
 	if (!is_name_start(*ps->p))
 		return syntax(ps, ps->p, "expected a value or a field name");
 	while (is_name_char(*ps->p))
@@ -230,6 +265,7 @@ parse_field(struct parser *ps)
 		}
 	}
 	text = strndup(start, (size_t)(ps->p - start));
+made:
 	n = node_new(ps, N_FIELD);
 	if (first == NULL || text == NULL || n == NULL) {
 		if (n != NULL)

@@ -10,6 +10,7 @@
  *   operand := literal | field | "(" expr ")" | "exists" "(" field ")"
  *   literal := number | "string" | 'string' | true | false | null
  *   field   := name ("." name | "[" index "]")*   (a path, lib/path.h)
+ *            | "`" any text but a backquote "`"  (one key, as it is)
  *
  * == and != compare numbers by value and anything else exactly (a missing
  * field is null); < <= > >= order numbers, strings (by bytes, so ISO

@@ -139,6 +139,8 @@ START_TEST(test_expr_syntax_errors)
 	bad("s == 'a\\q'", "unknown escape at column 8");
 	bad("a == 1 &&", "expected a value or a field name at the end");
 	bad("a == 1 & b", "unexpected text at column 8");
+	bad("`a == 1", "unterminated `name` at column 1");
+	bad("`` == 1", "empty `name` at column 1");
 }
 END_TEST
 
@@ -183,6 +185,22 @@ START_TEST(test_expr_unsure)
 }
 END_TEST
 
+START_TEST(test_expr_backquoted_names)
+{
+	struct etl_error err;
+	struct etl_expr *e = etl_expr_new("`unit price` > 2 && `a.b` == "
+	    "\"x\" && `q\"` == 1", NULL, NULL, &err);
+	json_t *rec = json_loads("{\"unit price\":3,\"a.b\":\"x\","
+	    "\"q\\\"\":1}", 0, NULL);
+
+	ck_assert_msg(e != NULL, "%s", err.message);
+	ck_assert_ptr_nonnull(rec);
+	ck_assert_int_eq(etl_expr_eval(e, rec, NULL, NULL), 1);
+	etl_expr_free(e);
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(test_expr_any_name)
 {
 	struct etl_error err;
@@ -210,6 +228,7 @@ expr_suite(void)
 	tcase_add_test(tc, test_expr_deep_nesting);
 	tcase_add_test(tc, test_expr_unsure);
 	tcase_add_test(tc, test_expr_any_name);
+	tcase_add_test(tc, test_expr_backquoted_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
