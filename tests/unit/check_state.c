@@ -278,6 +278,20 @@ START_TEST(test_state_pending_and_commit)
 }
 END_TEST
 
+START_TEST(test_state_clear_pending_creates_no_row)
+{
+	struct etl_db *db = open_state("pending-clear.db");
+	struct etl_watermark w;
+	struct etl_error err;
+
+	ck_assert_int_eq(etl_watermark_set_pending(db, "ghost", NULL, &err),
+	    0);
+	ck_assert_int_eq(etl_watermark_get(db, "ghost", &w, &err), 0);
+	etl_watermark_release(&w);
+	etl_db_free(db);
+}
+END_TEST
+
 START_TEST(test_state_commit_incomparable_pending)
 {
 	struct etl_db *db = open_state("pending-bad.db");
@@ -514,6 +528,7 @@ state_suite(void)
 	tcase_add_test(tc, test_state_advance_force);
 	tcase_add_test(tc, test_state_advance_incomparable);
 	tcase_add_test(tc, test_state_pending_and_commit);
+	tcase_add_test(tc, test_state_clear_pending_creates_no_row);
 	tcase_add_test(tc, test_state_commit_incomparable_pending);
 	tcase_add_test(tc, test_state_pending_timestamps);
 	tcase_add_test(tc, test_state_delete);
