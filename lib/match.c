@@ -1046,6 +1046,42 @@ ids_conflict(const struct ids *a, const struct qword *aw,
 	return 1;
 }
 
+/*
+ * The value of a word as a small number: digits ("2", "02"), or a
+ * number word or roman numeral of 2 bytes or more ("two", "ii"); -1.
+ */
+static int
+word_number(const struct qword *w)
+{
+	int v = 0;
+
+	if (w->len >= 1 && w->len <= 4) {
+		size_t i;
+
+		for (i = 0; i < w->len && w->s[i] >= '0' && w->s[i] <= '9'; i++)
+			v = v * 10 + (w->s[i] - '0');
+		if (i == w->len)
+			return v;
+	}
+	return w->num > 0 && w->len >= 2 ? w->num : -1;
+}
+
+/* Equal words, or a digit and a number word of one value ("2", "two"). */
+static int
+same_word(const struct qword *a, const struct qword *b)
+{
+	int x, y;
+
+	if (a->len == b->len && (a->id >= 0 && b->id >= 0 ? a->id == b->id :
+	    memcmp(a->s, b->s, a->len) == 0))
+		return 1;
+	if (!((a->flags ^ b->flags) & TF_DIGIT))
+		return 0;
+	x = word_number(a);
+	y = word_number(b);
+	return x >= 0 && x == y;
+}
+
 struct soft {
 	double sim;
 	uint32_t i, j;
@@ -1087,9 +1123,7 @@ soft_cosine(const struct qword *a, size_t na, const struct qword *b,
 	for (size_t i = 0; i < na; i++) {
 		alb[i] = -1;
 		for (size_t j = 0; j < nb; j++) {
-			if (bla[j] >= 0 || a[i].len != b[j].len ||
-			    (a[i].id >= 0 && b[j].id >= 0 ? a[i].id != b[j].id :
-			    memcmp(a[i].s, b[j].s, a[i].len) != 0))
+			if (bla[j] >= 0 || !same_word(&a[i], &b[j]))
 				continue;
 			alb[i] = (int)j;
 			bla[j] = (int)i;

@@ -414,6 +414,8 @@ put_metrics(struct join *j, struct etl_buf *b, double th, int full)
 	}
 	if (tp > (long long)j->ntruth)
 		tp = (long long)j->ntruth;
+	if (full)
+		*j->nmatched = pred;
 	p = ratio(tp, pred);
 	r = ratio(tp, (long long)j->ntruth);
 	f1 = p + r > 0 ? 2 * p * r / (p + r) : 0.0;
