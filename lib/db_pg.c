@@ -77,7 +77,7 @@ struct pg_stmt {
 	int nparams;
 	int ncols;
 	char **values;		/* bound text, NULL for SQL NULL */
-	int nul_in_text;	/* a bound text held a NUL byte */
+	enum etl_kind bind_kind;	/* a bind failed: the step fails so */
 	enum run_state state;
 	PGresult **q;		/* results read ahead (ST_BUFFERED) */
 	size_t qhead, qlen, qcap;
@@ -505,7 +505,7 @@ clear_values(struct pg_stmt *st)
 		free(st->values[i]);
 		st->values[i] = NULL;
 	}
-	st->nul_in_text = 0;
+	st->bind_kind = ETL_OK;
 }
 
 /* Drop the results: read away those still on the connection. */
@@ -596,11 +596,16 @@ fail:
 	return NULL;
 }
 
+/* Store v (taken over) as parameter i; NULL v is out of memory. */
 static int
 set_value(struct pg_stmt *st, int i, char *v)
 {
 	if (i < 1 || i > st->nparams) {
 		free(v);
+		return -1;
+	}
+	if (v == NULL) {
+		st->bind_kind = ETL_EINTERNAL;
 		return -1;
 	}
 	free(st->values[i - 1]);
@@ -616,13 +621,14 @@ bind_text(struct etl_stmt *base, int i, const char *s, size_t len)
 
 	if (memchr(s, '\0', len) != NULL) {
 		/* PostgreSQL text cannot hold NUL: the step fails. */
-		st->nul_in_text = 1;
+		if (i >= 1 && i <= st->nparams)
+			st->bind_kind = ETL_EDATA;
 		return -1;
 	}
-	if ((v = malloc(len + 1)) == NULL)
-		return -1;
-	memcpy(v, s, len);
-	v[len] = '\0';
+	if ((v = malloc(len + 1)) != NULL) {
+		memcpy(v, s, len);
+		v[len] = '\0';
+	}
 	return set_value(st, i, v);
 }
 
@@ -689,10 +695,12 @@ start(struct pg_stmt *st, struct etl_error *err)
 {
 	struct pg_db *db = PG(st->base.db);
 
-	if (st->nul_in_text)
+	if (st->bind_kind == ETL_EDATA)
 		return etl_error_at(err, ETL_EDATA, db->base.name, 0, NULL,
 		    "statement failed: a text value holds a NUL byte, which "
 		    "PostgreSQL cannot store");
+	if (st->bind_kind != ETL_OK)
+		return oom(db, err);
 	make_ready(db);
 	if (!PQsendQueryPrepared(db->conn, st->name, st->nparams,
 	    (const char *const *)st->values, NULL, NULL, 0))
@@ -972,6 +980,19 @@ copy_begin(struct etl_db *base, const char *sql, struct etl_error *err)
 	return rc;
 }
 
+/* libpq refused COPY data: the reason is in the results, if any. */
+static int
+copy_failed(struct pg_db *db, struct etl_error *err)
+{
+	PGresult *res;
+	int rc;
+
+	db->in_copy = 0;
+	rc = collect(db, "COPY failed", &res, err);
+	PQclear(res);
+	return rc < 0 ? rc : fail(db, NULL, err, "COPY failed");
+}
+
 static int
 copy_put(struct etl_db *base, const char *buf, size_t len,
     struct etl_error *err)
@@ -984,10 +1005,8 @@ copy_put(struct etl_db *base, const char *buf, size_t len,
 	while (len > 0) {
 		int n = len > INT_MAX / 2 ? INT_MAX / 2 : (int)len;
 
-		if (PQputCopyData(db->conn, buf, n) != 1) {
-			db->in_copy = 0;
-			return fail(db, NULL, err, "COPY failed");
-		}
+		if (PQputCopyData(db->conn, buf, n) != 1)
+			return copy_failed(db, err);
 		buf += n;
 		len -= (size_t)n;
 	}
@@ -1011,7 +1030,7 @@ copy_end(struct etl_db *base, struct etl_error *err)
 	db->in_copy = 0;
 	db->canceled = 0;
 	if (PQputCopyEnd(db->conn, NULL) != 1)
-		return fail(db, NULL, err, "COPY failed");
+		return copy_failed(db, err);
 	rc = collect(db, "COPY failed", &res, err);
 	PQclear(res);
 	return rc;
