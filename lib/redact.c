@@ -100,7 +100,29 @@ etl_redact(const char *s)
 			p++;
 		n = (size_t)(p - w);
 		etl_buf_append(&b, w, n);
-		if (*p == ':' && p[1] != '/' && etl_redact_header_name(w, n)) {
+		if (*p == '"' && w > s && w[-1] == '"' &&
+		    (etl_redact_header_name(w, n) || secret_param(w, n))) {
+			/* A JSON member: "Authorization": "Bearer x". */
+			const char *q = p + 1;
+
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q == ':') {
+				etl_buf_append(&b, p, (size_t)(q - p) + 1);
+				p = q + 1;
+				while (*p == ' ' || *p == '\t')
+					etl_buf_putc(&b, *p++);
+				if (*p == '"') {
+					etl_buf_puts(&b, "\"***\"");
+					for (p++; *p != '\0' && *p != '"'; p++)
+						if (*p == '\\' && p[1] != '\0')
+							p++;
+					if (*p == '"')
+						p++;
+				}
+			}
+		} else if (*p == ':' && p[1] != '/' &&
+		    etl_redact_header_name(w, n)) {
 			etl_buf_putc(&b, *p++);
 			while (*p == ' ' || *p == '\t')
 				etl_buf_putc(&b, *p++);

@@ -3,7 +3,8 @@
  * Authorization, Proxy-Authorization, Cookie, Set-Cookie, *-Key and
  * *-Token headers, passwords inside URIs (scheme://user:***@host), and
  * key=value pairs named like password, secret, token, api_key, *_key,
- * *_token (connection strings, query strings) become "***".
+ * *_token (connection strings, query strings) become "***"; so do the
+ * string values of such names as JSON members ("Authorization": "...").
  */
 #ifndef ETL_REDACT_H
 #define ETL_REDACT_H

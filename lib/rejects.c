@@ -1,6 +1,7 @@
 #include "jsonw.h"
 #include "log.h"
 #include "out.h"
+#include "redact.h"
 #include "rejects.h"
 #include "strbuf.h"
 
@@ -50,6 +51,22 @@ put_str_or_null(struct etl_buf *b, const char *s)
 	return etl_json_dump_string(b, s, strlen(s));
 }
 
+/* The input name and the message may carry a URL with a password. */
+static int
+put_redacted(struct etl_buf *b, const char *s)
+{
+	char *clean;
+	int rc;
+
+	if (s == NULL || *s == '\0')
+		return etl_buf_puts(b, "null");
+	if ((clean = etl_redact(s)) == NULL)
+		return -1;
+	rc = etl_json_dump_string(b, clean, strlen(clean));
+	free(clean);
+	return rc;
+}
+
 static int
 format_letter(struct etl_buf *b, const struct etl_error *why,
     const json_t *record, const char *raw, size_t rawlen)
@@ -61,7 +78,7 @@ format_letter(struct etl_buf *b, const struct etl_error *why,
 	rc |= put_key(b, "tool", 1);
 	rc |= put_str_or_null(b, etl_log_tool());
 	rc |= put_key(b, "input", 0);
-	rc |= put_str_or_null(b, why->source);
+	rc |= put_redacted(b, why->source);
 	rc |= put_key(b, "line", 0);
 	if (why->line > 0)
 		rc |= etl_buf_printf(b, "%lld", why->line);
@@ -72,7 +89,7 @@ format_letter(struct etl_buf *b, const struct etl_error *why,
 	rc |= put_key(b, "rule", 0);
 	rc |= put_str_or_null(b, why->rule);
 	rc |= put_key(b, "message", 0);
-	rc |= put_str_or_null(b, why->message);
+	rc |= put_redacted(b, why->message);
 	rc |= etl_buf_puts(b, "},");
 	if (record != NULL) {
 		rc |= put_key(b, "record", 1);

@@ -303,8 +303,8 @@ etl_run_finish(struct etl_db *db, long long id, const struct etl_summary *s,
 	if (st == NULL)
 		return -(int)err->kind;
 	etl_stmt_bind_text(st, 1, etl_time_format(&t, now), -1);
-	etl_stmt_bind_text(st, 2, status == ETL_OK ? "ok" :
-	    etl_kind_name(status), -1);
+	etl_stmt_bind_text(st, 2, status == ETL_OK || status == ETL_EPIPE ?
+	    "ok" : etl_kind_name(status), -1);
 	for (int i = 0; i < 5; i++)
 		etl_stmt_bind_int(st, 3 + i, count_of(s, counts[i]));
 	etl_stmt_bind_text(st, 8, note, -1);

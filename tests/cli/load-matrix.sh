@@ -204,3 +204,44 @@ test_expect "--key naming a column the table lacks is a configuration error" '
 	printf "%s\n" "{\"id\":1}" | { expect_status 78 etl-load --db "$DB" -t m_cfg -k nope; }
 	grep -q "table has no column .nope. for --key" err
 '
+
+# Every mode x conflict strategy on one scenario.  The table holds
+# 1 (a,t=1) 2 (b,t=5) 3 (c,t=1); the input brings 1 (A,t=2) 2 (null,t=3)
+# 4 (d,t=1).  Expected: the rows by id, then the counts.
+combo_expect() {
+	case "$1/$2" in
+	upsert/source-wins)  echo "1|A|2 2|NULL|3 3|c|1 4|d|1 ;1 inserted, 2 updated, 0 unchanged" ;;
+	upsert/dest-wins)    echo "1|a|1 2|b|5 3|c|1 4|d|1 ;1 inserted, 0 updated, 2 unchanged" ;;
+	upsert/latest-wins*) echo "1|A|2 2|b|5 3|c|1 4|d|1 ;1 inserted, 1 updated, 1 unchanged" ;;
+	upsert/merge)        echo "1|A|2 2|b|3 3|c|1 4|d|1 ;1 inserted, 2 updated, 0 unchanged" ;;
+	replace/source-wins) echo "1|A|2 2|NULL|3 4|d|1 ;1 inserted, 2 updated, 0 unchanged, 0 rejected, 1 deleted" ;;
+	replace/dest-wins)   echo "1|a|1 2|b|5 4|d|1 ;1 inserted, 0 updated, 2 unchanged, 0 rejected, 1 deleted" ;;
+	replace/latest-wins*) echo "1|A|2 2|b|5 4|d|1 ;1 inserted, 1 updated, 1 unchanged, 0 rejected, 1 deleted" ;;
+	replace/merge)       echo "1|A|2 2|b|3 4|d|1 ;1 inserted, 2 updated, 0 unchanged, 0 rejected, 1 deleted" ;;
+	insert/*)            echo "1|a|1 2|b|5 3|c|1 4|d|1 ;1 inserted, 0 updated, 0 unchanged, 2 rejected" ;;
+	esac
+}
+
+test_expect "every mode x conflict strategy" '
+	printf "%s\n" "{\"id\":1,\"v\":\"a\",\"t\":1}" "{\"id\":2,\"v\":\"b\",\"t\":5}" "{\"id\":3,\"v\":\"c\",\"t\":1}" >base
+	printf "%s\n" "{\"id\":1,\"v\":\"A\",\"t\":2}" "{\"id\":2,\"v\":null,\"t\":3}" "{\"id\":4,\"v\":\"d\",\"t\":1}" >next
+	n=0
+	for mode in upsert replace insert; do
+		for conflict in source-wins dest-wins latest-wins:t merge; do
+			n=$((n + 1)); tbl="m_combo_$n"
+			load -q -t "$tbl" -k id base
+			rc=0
+			load -t "$tbl" -k id --mode $mode --conflict $conflict --errors "dl$n" next 2>e || rc=$?
+			want=$(combo_expect $mode $conflict)
+			got="$(dbq "SELECT id, COALESCE(v, '"'"'NULL'"'"'), t FROM $tbl ORDER BY id" | tr "\n" " ");"
+			case "$want" in "$got"*) ;; *) echo "$mode/$conflict: rows $got, want $want"; exit 1 ;; esac
+			grep -q "3 read, ${want#*;}" e || { echo "$mode/$conflict:"; cat e; exit 1; }
+			test $rc -eq 0
+		done
+	done
+	# append: no key, every record added.
+	load -q -t m_combo_app base
+	load -t m_combo_app next 2>e
+	grep -q "3 read, 3 inserted" e
+	test "$(dbq "SELECT COUNT(*) FROM m_combo_app")" = 6
+'
