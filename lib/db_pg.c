@@ -137,8 +137,8 @@ kind_of_state(const char *sqlstate)
 	    strncmp(sqlstate, "XX00", 4) == 0)
 		return strcmp(sqlstate, "XX000") == 0 ? ETL_EINTERNAL : ETL_EIO;
 	/* 54000: a value too big for an index row, like SQLITE_TOOBIG. */
-	if (strncmp(sqlstate, "22", 2) == 0 || strncmp(sqlstate, "23", 2) == 0 ||
-	    strcmp(sqlstate, "54000") == 0)
+	if (strncmp(sqlstate, "22", 2) == 0 ||
+	    strncmp(sqlstate, "23", 2) == 0 || strcmp(sqlstate, "54000") == 0)
 		return ETL_EDATA;
 	return ETL_EINTERNAL;
 }

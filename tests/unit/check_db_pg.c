@@ -211,7 +211,8 @@ START_TEST(test_db_pg_column_types)
 	init_err(&err);
 	st = etl_db_prepare(db, "SELECT true AS t, false AS f, "
 	    "'\\x00ff41'::bytea AS b, 1.5::real AS r, "
-	    "12345678901234567890::numeric AS n, '{\"a\": [1, 2]}'::jsonb AS j, "
+	    "12345678901234567890::numeric AS n, "
+	    "'{\"a\": [1, 2]}'::jsonb AS j, "
 	    "'2026-01-02T03:04:05Z'::timestamptz AS ts, 7::oid AS o, "
 	    "2.75::float8 AS d, NULL::int AS z, 'NaN'::float8 AS nan, "
 	    "'9.7'::numeric AS nine", &err);
@@ -657,18 +658,18 @@ START_TEST(test_db_pg_error_kinds)
 	etl_stmt_reset(st);
 	etl_stmt_bind_int(st, 1, 1);
 	etl_stmt_bind_text(st, 2, "abc", -1);
-	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA);	/* 23505 */
+	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA); /* 23505 */
 	etl_stmt_reset(st);
 	etl_stmt_bind_int(st, 1, 2);
-	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA);	/* 23502 */
+	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA); /* 23502 */
 	etl_stmt_reset(st);
 	etl_stmt_bind_int(st, 1, 3);
 	etl_stmt_bind_text(st, 2, "abcd", -1);
-	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA);	/* 22001 */
+	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA); /* 22001 */
 	etl_stmt_reset(st);
 	etl_stmt_bind_text(st, 1, "x", -1);
 	etl_stmt_bind_text(st, 2, "a", -1);
-	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA);	/* 22P02 */
+	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA); /* 22P02 */
 	etl_stmt_reset(st);
 	etl_stmt_bind_int(st, 1, 4);
 	ck_assert_int_eq(etl_stmt_bind_text(st, 2, "a\0b", 3), -1);
@@ -677,7 +678,7 @@ START_TEST(test_db_pg_error_kinds)
 	etl_stmt_reset(st);
 	etl_stmt_bind_int(st, 1, 5);
 	etl_stmt_bind_text(st, 2, "\xff", -1);
-	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA);	/* 22021 */
+	ck_assert_int_eq(etl_stmt_step(st, &err), -ETL_EDATA); /* 22021 */
 	etl_stmt_free(st);
 	query_is(db, "SELECT count(*) FROM t_err", "1");
 	etl_db_free(db);
@@ -903,9 +904,9 @@ START_TEST(test_db_pg_watermarks)
 	ck_assert_int_eq(etl_run_finish(db, id, &sum, ETL_OK, "fine", &err),
 	    0);
 	etl_summary_release(&sum);
-	query_is(db, "SELECT status || ' ' || read || ' ' || inserted || ' ' || "
-	    "rejected || ' ' || note FROM _etl_runs WHERE id = (SELECT min(id) "
-	    "FROM _etl_runs)", "ok 7 5 0 fine");
+	query_is(db, "SELECT status || ' ' || read || ' ' || inserted || "
+	    "' ' || rejected || ' ' || note FROM _etl_runs WHERE id = "
+	    "(SELECT min(id) FROM _etl_runs)", "ok 7 5 0 fine");
 	etl_db_free(db);
 }
 END_TEST
