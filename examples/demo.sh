@@ -3,5 +3,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
+echo "# examples/shop-sync: extract | transform | load, twice, incrementally"
+"$here/shop-sync/run.sh"
+echo
 echo "# examples/watermark-state: watermark state across runs of a job"
 "$here/watermark-state/run.sh"
