@@ -71,7 +71,7 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIBETL)
 
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do \
-		CK_VERBOSITY=minimal $$t || fail=1; \
+		CK_VERBOSITY=minimal CK_DEFAULT_TIMEOUT=600 $$t || fail=1; \
 	done; exit $$fail
 
 cli: $(BINS)
