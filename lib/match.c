@@ -1717,6 +1717,7 @@ etl_match_query_run(struct etl_match_query *q,
 {
 	struct etl_matcher *m = q->m;
 	size_t keep = 0;
+	float best = 0;
 
 	*cands = NULL;
 	if (reached != NULL)
@@ -1733,10 +1734,29 @@ etl_match_query_run(struct etl_match_query *q,
 		return exact_run(q, cands, reached, err);
 	if (gather(q) < 0)
 		return oom(err);
-	for (size_t i = 0; i < q->ntouched; i++)
-		if (admissible(q, q->touched[i]))
-			q->touched[keep++] = q->touched[i];
+	for (size_t i = 0; i < q->ntouched; i++) {
+		uint32_t r = q->touched[i];
+
+		if (!admissible(q, r))
+			continue;
+		q->touched[keep++] = r;
+		if (q->acc[r] > best)
+			best = q->acc[r];
+	}
 	q->ntouched = keep;
+	/*
+	 * Records sharing much less key weight than the best one cannot
+	 * score near it: drop those under ETL_MATCH_KEEP_SHARE of it.
+	 */
+	if (m->nfuzzy > 0) {
+		float cut = best * (float)ETL_MATCH_KEEP_SHARE;
+
+		keep = 0;
+		for (size_t i = 0; i < q->ntouched; i++)
+			if (q->acc[q->touched[i]] >= cut)
+				q->touched[keep++] = q->touched[i];
+		q->ntouched = keep;
+	}
 	if (reached != NULL)
 		*reached = keep;
 	if (m->nfuzzy > 0 && keep > m->max_cand) {

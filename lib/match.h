@@ -22,9 +22,10 @@
  * field (not a stop word), or for words of 6 bytes or more their first
  * or last 4 bytes, within the same bucket and exact key.  Keys held by
  * more than key_limit RIGHT records are not used, unless a LEFT record
- * has no other (then its rarest one is).  Of the records reached, the
- * max_candidates sharing the most key weight (sum of ln(1 + N / df) over
- * shared keys) are scored.
+ * has no other (then its rarest one is).  Of the records reached, those
+ * sharing at least ETL_MATCH_KEEP_SHARE of the best one's key weight (the
+ * sum of the idf of the LEFT words behind the shared keys), at most
+ * max_candidates of them, most weight first, are scored.
  */
 #ifndef ETL_MATCH_H
 #define ETL_MATCH_H
@@ -55,6 +56,9 @@ struct etl_match_field {
 #define ETL_MATCH_MAX_FIELDS 32
 #define ETL_MATCH_DEFAULT_CANDIDATES 50
 #define ETL_MATCH_DEFAULT_KEY_LIMIT 1000
+/* Candidates sharing less than this share of the best one's key weight
+ * are not scored. */
+#define ETL_MATCH_KEEP_SHARE 0.3
 /* Jaro-Winkler at or above this lets two different words match. */
 #define ETL_MATCH_SOFT_MIN 0.85
 

@@ -39,6 +39,47 @@ struct match_opts {
 	const char *left, *right;	/* LEFT RIGHT, or OLD NEW */
 };
 
+/*
+ * Queries of a batch of LEFT records on several threads (parallel.c).
+ * The matcher is only read; each thread has its own query.  Results are
+ * kept per record, so they are written in input order whatever thread
+ * computed them.
+ */
+struct match_item {
+	size_t off, len;		/* the record's text in the batch */
+	struct etl_match_cand *c;	/* its candidates, best first */
+	long n;
+	size_t capc;
+	struct etl_buf ex;		/* explanations asked for */
+	size_t *exoff, *exlen;		/* per candidate; SIZE_MAX: none */
+};
+
+struct match_worker;
+
+struct match_batch {
+	struct etl_buf text;
+	struct match_item *items;
+	size_t n, cap;
+	int nworkers;
+	struct match_worker *w;
+};
+
+/* Whether candidate k of c[0..n) needs its explanation. */
+typedef int (*match_need_fn)(void *ctx, const struct etl_match_cand *c,
+    long n, long k);
+
+#define MATCH_BATCH 2048
+
+int match_batch_init(struct match_batch *b, struct etl_matcher *m,
+    int nworkers);
+void match_batch_release(struct match_batch *b);
+int match_batch_add(struct match_batch *b, const char *text, size_t len);
+int match_batch_run(struct match_batch *b, match_need_fn need, void *ctx,
+    struct etl_error *err);
+void match_batch_reset(struct match_batch *b);
+const char *match_item_explain(const struct match_item *it, uint32_t right,
+    size_t *len);
+
 /* Match LEFT against RIGHT (joins, fuzzy matching, --eval). */
 int run_join(struct etl_tool *t, struct match_opts *o);
 

@@ -65,6 +65,11 @@ struct join {
 	long long blocked;		/* true pairs among candidates */
 	long long scored;
 
+	/* LEFT records scored on all cores, then written in order */
+	struct match_batch batch;
+	int batched;
+	const struct match_item *cur;	/* the record being written */
+
 	long long *nleft, *nright, *nmatched, *nunl, *nunr, *nrej;
 };
 
@@ -137,9 +142,25 @@ write_line(struct join *j)
 }
 
 /*
- * {"score":S,"left":L,"right":R[,"explain":{...}]}; the query must hold
- * the LEFT record when explaining.
+ * The explanation of the LEFT record being written with RIGHT record r:
+ * computed by a worker (batches), else by the query, which must hold it.
  */
+static int
+put_explain(struct join *j, uint32_t r)
+{
+	const char *ex;
+	size_t len;
+
+	if (j->cur != NULL) {
+		ex = match_item_explain(j->cur, r, &len);
+		if (ex == NULL)
+			return etl_buf_puts(&j->line, "null");
+		return etl_buf_append(&j->line, ex, len);
+	}
+	return etl_match_query_explain(j->q, r, &j->line);
+}
+
+/* {"score":S,"left":L,"right":R[,"explain":{...}]} */
 static int
 emit_pair(struct join *j, const char *lt, size_t ll, uint32_t r,
     double score)
@@ -161,7 +182,7 @@ emit_pair(struct join *j, const char *lt, size_t ll, uint32_t r,
 	rc |= etl_buf_append(&j->line, rt, rl);
 	if (j->o->explain) {
 		rc |= etl_buf_puts(&j->line, ",\"explain\":");
-		rc |= etl_match_query_explain(j->q, r, &j->line);
+		rc |= put_explain(j, r);
 	}
 	rc |= etl_buf_putc(&j->line, '}');
 	j->used[r] = 1;
@@ -185,7 +206,7 @@ put_nearest(struct join *j, const struct etl_match_cand *c, long n)
 	rc |= etl_buf_puts(&j->line, ",\"right\":");
 	rc |= etl_buf_append(&j->line, rt, rl);
 	rc |= etl_buf_puts(&j->line, ",\"explain\":");
-	rc |= etl_match_query_explain(j->q, c[0].right, &j->line);
+	rc |= put_explain(j, c[0].right);
 	rc |= etl_buf_putc(&j->line, '}');
 	return rc ? -1 : 0;
 }
@@ -477,14 +498,13 @@ report_eval(struct join *j)
 /* ---- LEFT ---- */
 
 static int
-keep_left(struct join *j, uint32_t *l)
+keep_left(struct join *j, const char *lt, size_t ll, uint32_t *l)
 {
 	if (grow((void **)&j->lrec, &j->capl, j->nl + 1, sizeof(*j->lrec)) < 0)
 		return -1;
 	j->lrec[j->nl].off = j->ltext.len;
-	j->lrec[j->nl].len = (uint32_t)j->rec.compact.len;
-	if (etl_buf_append(&j->ltext, j->rec.compact.data,
-	    j->rec.compact.len) < 0)
+	j->lrec[j->nl].len = (uint32_t)ll;
+	if (etl_buf_append(&j->ltext, lt, ll) < 0)
 		return -1;
 	*l = (uint32_t)j->nl++;
 	return 0;
@@ -515,27 +535,25 @@ eval_floor(const struct join *j)
 	return j->o->threshold < curve[0] ? j->o->threshold : curve[0];
 }
 
+/*
+ * Write (or keep) the pairs of LEFT record lidx, text lt, whose
+ * candidates are c[0..n); j->rec holds the record.
+ */
 static int
-one_left(struct join *j)
+one_left(struct join *j, const char *lt, size_t ll,
+    const struct etl_match_cand *c, long n, uint32_t lidx)
 {
-	const struct etl_match_cand *c;
-	long n;
-	uint32_t l = 0;
+	uint32_t l = lidx;
 	int rc = 0, any = 0;
 	int keep = j->o->one_to_one || j->o->eval;
 
-	n = etl_match_query_run(j->q, &j->rec, &c, NULL, &j->t->err);
-	if (n < 0)
-		return (int)n;
 	j->scored += n;
 	if (j->o->eval != NULL) {
 		if (key_text(&j->rec, j->o->key_left, &j->lkey) < 0)
 			etl_buf_release(&j->lkey);
 	}
-	if (keep && j->o->one_to_one && keep_left(j, &l) < 0)
+	if (keep && j->o->one_to_one && keep_left(j, lt, ll, &l) < 0)
 		return oom(j);
-	if (keep && !j->o->one_to_one)
-		l = (uint32_t)(*j->nleft - 1);
 	for (long i = 0; i < n; i++) {
 		int truth = 0;
 
@@ -557,14 +575,56 @@ one_left(struct join *j)
 			continue;
 		}
 		any = 1;
-		rc = emit_pair(j, j->rec.compact.data, j->rec.compact.len,
-		    c[i].right, c[i].score);
+		rc = emit_pair(j, lt, ll, c[i].right, c[i].score);
 		if (rc < 0)
 			return rc;
 	}
 	if (!keep && !any)
-		rc = emit_left_only(j, j->rec.compact.data,
-		    j->rec.compact.len, c, n);
+		rc = emit_left_only(j, lt, ll, c, n);
+	return rc;
+}
+
+/* The explanations a worker must compute (see one_left, emit_*). */
+static int
+need_explain(void *ctx, const struct etl_match_cand *c, long n, long k)
+{
+	struct join *j = ctx;
+	long first = -1;
+
+	if (!j->o->explain || j->o->one_to_one || j->o->eval)
+		return 0;
+	if (accepts(j, &c[k]))
+		return 1;
+	for (long i = 0; i < n && first < 0; i++)
+		if (accepts(j, &c[i]))
+			first = i;
+	return k == 0 && first < 0;
+}
+
+/* Score the batch on all cores, then write its records in order. */
+static int
+flush_batch(struct join *j)
+{
+	struct match_batch *b = &j->batch;
+	int rc;
+
+	if (b->n == 0)
+		return 0;
+	rc = match_batch_run(b, need_explain, j, &j->t->err);
+	for (size_t i = 0; i < b->n && rc == 0; i++) {
+		const struct match_item *it = &b->items[i];
+		const char *lt = b->text.data + it->off;
+
+		if (j->o->eval != NULL &&
+		    etl_textjson_scan(&j->rec, lt, it->len) != 0)
+			return etl_error_set(&j->t->err, ETL_EINTERNAL,
+			    "cannot read a record back");
+		j->cur = it;
+		rc = one_left(j, lt, it->len, it->c, it->n,
+		    (uint32_t)(*j->nleft - (long long)(b->n - i)));
+		j->cur = NULL;
+	}
+	match_batch_reset(b);
 	return rc;
 }
 
@@ -726,11 +786,32 @@ stream_left(struct join *j)
 	if (in == NULL)
 		return -(int)t->err.kind;
 	while ((rc = match_read(t, in, j->rj, &j->rec, j->nrej)) > 0) {
+		const struct etl_match_cand *c;
+		long n;
+
 		(*j->nleft)++;
 		etl_progress_update(*j->nleft, "left");
-		if ((rc = one_left(j)) < 0)
+		if (j->batched) {
+			if (match_batch_add(&j->batch, j->rec.compact.data,
+			    j->rec.compact.len) < 0) {
+				rc = oom(j);
+				break;
+			}
+			if (j->batch.n == MATCH_BATCH &&
+			    (rc = flush_batch(j)) < 0)
+				break;
+			continue;
+		}
+		n = etl_match_query_run(j->q, &j->rec, &c, NULL, &t->err);
+		if (n < 0 || (rc = one_left(j, j->rec.compact.data,
+		    j->rec.compact.len, c, n,
+		    (uint32_t)(*j->nleft - 1))) < 0) {
+			rc = n < 0 ? (int)n : rc;
 			break;
+		}
 	}
+	if (rc == 0)
+		rc = flush_batch(j);
 	etl_lines_free(in);
 	if (rc < 0)
 		return rc;
@@ -807,6 +888,14 @@ run_join(struct etl_tool *t, struct match_opts *o)
 	if ((rc = load_right(&j)) < 0)
 		goto out;
 	j.q = etl_match_query_new(j.m);
+	/* Scoring is worth threads; an exact join is bound by I/O. */
+	if (j.scores) {
+		if (match_batch_init(&j.batch, j.m, 0) < 0) {
+			rc = oom(&j);
+			goto out;
+		}
+		j.batched = j.batch.nworkers > 1;
+	}
 	j.used = calloc(etl_matcher_count(j.m) + 1, 1);
 	if (j.q == NULL || j.used == NULL) {
 		rc = oom(&j);
@@ -829,6 +918,7 @@ run_join(struct etl_tool *t, struct match_opts *o)
 out:
 	etl_out_close(j.out, NULL);
 	etl_rejects_close(j.rj, NULL);
+	match_batch_release(&j.batch);
 	etl_match_query_free(j.q);
 	etl_matcher_free(j.m);
 	etl_wordset_free(j.stop);
