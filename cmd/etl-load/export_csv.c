@@ -11,7 +11,7 @@
 
 #include "csvw.h"
 #include "etl-load.h"
-#include "ndjson.h"
+#include "records.h"
 #include "out.h"
 #include "rejects.h"
 #include "strbuf.h"
@@ -173,41 +173,20 @@ unspool(struct csv_state *cs, struct etl_error *err)
 	return 0;
 }
 
+struct row_ctx {
+	struct csv_state *cs;
+	long long *written;
+};
+
 static int
-read_input(struct csv_state *cs, struct etl_rejects *rj, const char *path,
-    long long *nread, long long *nwritten, long long *nrej)
+row(json_t *rec, const char *source, long long line, void *arg)
 {
-	struct etl_tool *t = cs->t;
-	struct etl_ndjson *in = etl_ndjson_new(path, t->max_line, &t->err);
-	struct etl_error why;
-	json_t *rec;
-	int rc;
+	struct row_ctx *r = arg;
 
-	if (in == NULL)
-		return -(int)t->err.kind;
-	while ((rc = etl_ndjson_next(in, &rec, &why)) != 0) {
-		size_t len;
-		const char *raw = etl_ndjson_raw(in, &len);
-
-		if (rc < 0 && rc != -ETL_EDATA) {
-			t->err = why;
-			break;
-		}
-		(*nread)++;
-		etl_progress_update(*nread, "read");
-		if (rc > 0) {
-			rc = write_row(cs, rec, &t->err);
-			json_decref(rec);
-			(*nwritten)++;
-		} else {
-			(*nrej)++;
-			rc = etl_rejects_add(rj, &why, NULL, raw, len, &t->err);
-		}
-		if (rc < 0)
-			break;
-	}
-	etl_ndjson_free(in);
-	return rc;
+	(void)source;
+	(void)line;
+	(*r->written)++;
+	return write_row(r->cs, rec, &r->cs->t->err);
 }
 
 int
@@ -244,9 +223,13 @@ export_csv(struct etl_tool *t, struct load_opts *o)
 	else if ((cs.spool = tmpfile()) == NULL)
 		rc = etl_error_set(&t->err, ETL_ECANTCREAT, "cannot create a "
 		    "temporary file: %s", strerror(errno));
-	for (int i = 0; rc == 0 && (i == 0 || i < o->ninputs); i++)
-		rc = read_input(&cs, rj, o->ninputs ? o->inputs[i] : NULL,
-		    nread, nwritten, nrej);
+	for (int i = 0; rc == 0 && (i == 0 || i < o->ninputs); i++) {
+		struct etl_records_counts counts = { nread, nrej };
+		struct row_ctx r = { &cs, nwritten };
+
+		rc = etl_records_foreach(o->ninputs ? o->inputs[i] : NULL,
+		    t->max_line, rj, &counts, row, &r, &t->err);
+	}
 	if (rc == 0 && cs.spool != NULL)
 		rc = unspool(&cs, &t->err);
 out:

@@ -1,6 +1,6 @@
 /* etl-load: NDJSON records into one table, and the run's bookkeeping. */
 #include "etl-load.h"
-#include "ndjson.h"
+#include "records.h"
 #include "out.h"
 #include "rejects.h"
 #include "state.h"
@@ -113,51 +113,31 @@ load_run_note_spec(struct etl_tool *t, struct load_run *r, const json_t *rec)
 	etl_db_rollback(r->db);
 }
 
-/* Read one input into the loader; bad lines go to the dead letters. */
+struct add_ctx {
+	struct etl_tool *t;
+	struct sink *s;
+	struct load_run *r;
+	struct etl_loader *ld;
+};
+
+/* One record into the loader; a bad one goes to the dead letters. */
 static int
-read_input(struct etl_tool *t, struct sink *s, struct load_run *r,
-    struct etl_loader *ld, const char *path, long long *nread)
+add_record(json_t *rec, const char *source, long long line, void *arg)
 {
-	struct etl_ndjson *in = etl_ndjson_new(path, t->max_line, &t->err);
+	struct add_ctx *a = arg;
 	struct etl_error why;
-	json_t *rec;
 	int rc;
 
-	if (in == NULL)
-		return -(int)t->err.kind;
-	while ((rc = etl_ndjson_next(in, &rec, &why)) != 0) {
-		size_t len;
-		const char *raw = etl_ndjson_raw(in, &len);
-
-		if (rc < 0 && rc != -ETL_EDATA) {
-			t->err = why;
-			break;
-		}
-		(*nread)++;
-		etl_progress_update(*nread, "read");
-		if (rc > 0) {
-			load_run_note_spec(t, r, rec);
-			json_incref(rec);
-			rc = etl_loader_add(ld, rec,
-			    etl_ndjson_source(in), etl_ndjson_lineno(in),
-			    &why);
-			if (rc == -ETL_EDATA) {
-				(*s->rejected)++;
-				rc = etl_rejects_add(s->rj, &why, rec, NULL, 0,
-				    &t->err);
-			} else if (rc < 0) {
-				t->err = why;
-			}
-			json_decref(rec);
-		} else {
-			(*s->rejected)++;
-			rc = etl_rejects_add(s->rj, &why, NULL, raw, len,
-			    &t->err);
-		}
-		if (rc < 0)
-			break;
+	load_run_note_spec(a->t, a->r, rec);
+	json_incref(rec);
+	rc = etl_loader_add(a->ld, rec, source, line, &why);
+	if (rc == -ETL_EDATA) {
+		(*a->s->rejected)++;
+		return etl_rejects_add(a->s->rj, &why, rec, NULL, 0,
+		    &a->t->err);
 	}
-	etl_ndjson_free(in);
+	if (rc < 0)
+		a->t->err = why;
 	return rc;
 }
 
@@ -201,8 +181,11 @@ load_records(struct etl_tool *t, struct load_opts *o)
 		goto out;
 	}
 	for (int i = 0; i == 0 || i < o->ninputs; i++) {
-		rc = read_input(t, &s, &r, ld, o->ninputs ? o->inputs[i] :
-		    NULL, nread);
+		struct add_ctx a = { t, &s, &r, ld };
+		struct etl_records_counts counts = { nread, s.rejected };
+
+		rc = etl_records_foreach(o->ninputs ? o->inputs[i] : NULL,
+		    t->max_line, s.rj, &counts, add_record, &a, &t->err);
 		if (rc < 0)
 			goto out;
 	}

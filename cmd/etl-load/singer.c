@@ -8,7 +8,7 @@
  */
 #include "etl-load.h"
 #include "jsonw.h"
-#include "ndjson.h"
+#include "records.h"
 #include "out.h"
 #include "rejects.h"
 #include "state.h"
@@ -82,21 +82,27 @@ find_stream(struct singer *sg, const char *name)
 	return NULL;
 }
 
+/* Where a message came from, for its errors. */
+struct origin {
+	const char *source;
+	long long line;
+};
+
 static int
-bad(struct singer *sg, struct etl_ndjson *in, json_t *msg, const char *field,
-    const char *what, struct etl_error *err)
+bad(struct singer *sg, const struct origin *in, json_t *msg,
+    const char *field, const char *what, struct etl_error *err)
 {
 	struct etl_error why;
 
-	etl_error_at(&why, ETL_EDATA, etl_ndjson_source(in),
-	    etl_ndjson_lineno(in), field, "%s", what);
+	etl_error_at(&why, ETL_EDATA, in->source, in->line, field, "%s",
+	    what);
 	etl_error_rule(&why, "singer");
 	(*sg->rejected)++;
 	return etl_rejects_add(sg->rj, &why, msg, NULL, 0, err);
 }
 
 static int
-on_schema(struct singer *sg, struct etl_ndjson *in, json_t *msg,
+on_schema(struct singer *sg, const struct origin *in, json_t *msg,
     const char *name, struct etl_error *err)
 {
 	json_t *kp = json_object_get(msg, "key_properties"), *k;
@@ -187,9 +193,10 @@ on_state(struct singer *sg, json_t *msg, struct etl_error *err)
 }
 
 static int
-on_message(struct singer *sg, struct etl_ndjson *in, json_t *msg,
-    struct etl_error *err)
+on_message(struct singer *sg, const char *source, long long line,
+    json_t *msg, struct etl_error *err)
 {
+	const struct origin origin = { source, line }, *in = &origin;
 	const char *type = json_string_value(json_object_get(msg, "type"));
 	const char *name = json_string_value(json_object_get(msg, "stream"));
 	struct stream *s;
@@ -202,7 +209,7 @@ on_message(struct singer *sg, struct etl_ndjson *in, json_t *msg,
 		return on_state(sg, msg, err);
 	if (strcmp(type, "SCHEMA") != 0 && strcmp(type, "RECORD") != 0) {
 		etl_log(ETL_LOG_DEBUG, "%s:%lld: %s message ignored",
-		    etl_ndjson_source(in), etl_ndjson_lineno(in), type);
+		    in->source, in->line, type);
 		return 0;
 	}
 	if (name == NULL || *name == '\0')
@@ -219,8 +226,7 @@ on_message(struct singer *sg, struct etl_ndjson *in, json_t *msg,
 		    err);
 	/* The loader takes a reference; msg keeps rec alive for rejects. */
 	json_incref(rec);
-	rc = etl_loader_add(s->ld, rec, etl_ndjson_source(in),
-	    etl_ndjson_lineno(in), err);
+	rc = etl_loader_add(s->ld, rec, in->source, in->line, err);
 	if (rc == -ETL_EDATA) {
 		(*sg->rejected)++;
 		return etl_rejects_add(sg->rj, err, rec, NULL, 0, err);
@@ -229,40 +235,12 @@ on_message(struct singer *sg, struct etl_ndjson *in, json_t *msg,
 }
 
 static int
-read_input(struct singer *sg, const char *path, long long *nread)
+message(json_t *msg, const char *source, long long line, void *arg)
 {
-	struct etl_tool *t = sg->t;
-	struct etl_ndjson *in = etl_ndjson_new(path, t->max_line, &t->err);
-	struct etl_error why;
-	json_t *msg;
-	int rc;
+	struct singer *sg = arg;
 
-	if (in == NULL)
-		return -(int)t->err.kind;
-	while ((rc = etl_ndjson_next(in, &msg, &why)) != 0) {
-		size_t len;
-		const char *raw = etl_ndjson_raw(in, &len);
-
-		if (rc < 0 && rc != -ETL_EDATA) {
-			t->err = why;
-			break;
-		}
-		(*nread)++;
-		etl_progress_update(*nread, "read");
-		if (rc > 0) {
-			etl_error_init(&t->err);
-			rc = on_message(sg, in, msg, &t->err);
-			json_decref(msg);
-		} else {
-			(*sg->rejected)++;
-			rc = etl_rejects_add(sg->rj, &why, NULL, raw, len,
-			    &t->err);
-		}
-		if (rc < 0)
-			break;
-	}
-	etl_ndjson_free(in);
-	return rc;
+	etl_error_init(&sg->t->err);
+	return on_message(sg, source, line, msg, &sg->t->err);
 }
 
 int
@@ -290,7 +268,10 @@ load_singer(struct etl_tool *t, struct load_opts *o)
 		goto out;
 	}
 	for (int i = 0; i == 0 || i < o->ninputs; i++) {
-		rc = read_input(&sg, o->ninputs ? o->inputs[i] : NULL, nread);
+		struct etl_records_counts counts = { nread, sg.rejected };
+
+		rc = etl_records_foreach(o->ninputs ? o->inputs[i] : NULL,
+		    t->max_line, sg.rj, &counts, message, &sg, &t->err);
 		if (rc < 0)
 			goto out;
 	}
