@@ -178,7 +178,9 @@ etl_progress_enable(int on)
 {
 	L.progress_on = on;
 	clock_gettime(CLOCK_MONOTONIC, &L.progress_start);
-	L.progress_last = L.progress_start;
+	/* The first check draws at once; then at most 10 times a second. */
+	L.progress_last.tv_sec = L.progress_start.tv_sec - 1;
+	L.progress_last.tv_nsec = L.progress_start.tv_nsec;
 }
 
 static double

@@ -127,4 +127,13 @@ test_expect "a closed stdout ends track quietly, storing nothing" '
 	expect_status 1 etl-watermark get cl
 '
 
+test_expect "--progress redraws a count on stderr; off by default off a terminal" '
+	awk "BEGIN { for (i = 1; i <= 3000; i++) printf \"{\\\"ts\\\":%d}\\n\", i }" >prog
+	etl-watermark track pr --field ts --progress prog >/dev/null 2>e
+	grep -q "etl-watermark: [0-9]* read, [0-9]*/s" e
+	grep -q "$(printf "\r")" e
+	etl-watermark track pr --field ts prog >/dev/null 2>e2
+	! grep -q "/s" e2
+'
+
 test_done
