@@ -928,7 +928,8 @@ etl_matcher_build(struct etl_matcher *m, struct etl_error *err)
 /* Identifiers of a word list: numbers and marker words, hashed. */
 struct ids {
 	uint64_t num[MAX_IDS], mark[MAX_IDS];
-	uint32_t numw[MAX_IDS], markw[MAX_IDS];	/* word index, for messages */
+	/* the word behind each, for messages */
+	uint32_t numw[MAX_IDS], markw[MAX_IDS];
 	size_t nnum, nmark;
 };
 
@@ -1332,7 +1333,8 @@ query_set(struct etl_match_query *q, const struct etl_textjson *rec)
 				    &qw->mclass);
 			}
 			qw->w = word_weight(m, id, (int)slot);
-			qw->mask = id >= 0 ? m->voc[id].mask : byte_mask(w, wlen);
+			qw->mask = id >= 0 ? m->voc[id].mask :
+			    byte_mask(w, wlen);
 		}
 	}
 	return 0;
@@ -1438,12 +1440,12 @@ score_pair(struct etl_match_query *q, uint32_t r, int *veto,
 
 			if (!isnan(a) && !isnan(b)) {
 				double d = fabs(a - b);
+				double x = f->tol > 0 ? d / f->tol : 0;
 
 				if (d > f->tol)
 					v = 1;
 				else
-					s = f->tol > 0 ? 1.0 - (d / f->tol) * (d / f->tol) :
-					    1.0;
+					s = 1.0 - x * x;
 			}
 		}
 		if (v) {

@@ -49,7 +49,7 @@ struct etl_match_field {
 	const char *left;		/* field names, borrowed */
 	const char *right;
 	double weight;			/* fuzzy, near: > 0 */
-	double tol;			/* near: ms for timestamps, else units */
+	double tol;			/* near: ms for timestamps */
 	int time;			/* near: timestamps, else numbers */
 };
 

@@ -136,7 +136,7 @@ etl_text_fold(struct etl_buf *out, const char *s, size_t len)
 			rc = etl_buf_putc(out, cp == 0xb9 ? '1' :
 			    cp == 0xb2 ? '2' : '3');
 		} else if (cp >= 0x300 && cp <= 0x36f) {
-			/* a combining mark: the accent of a decomposed letter */
+			/* a combining mark: a decomposed letter's accent */
 		} else if (cp == 0x2018 || cp == 0x2019) {
 			/* apostrophes, like ' */
 		} else if (cp < 0 || (cp >= 0x80 && cp <= 0xbf) ||

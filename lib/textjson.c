@@ -130,7 +130,7 @@ scan_string(struct scan *sc, int *escaped, int *nul)
 					cp = cp * 16 + h;
 				}
 				if (cp >= 0xd800 && cp <= 0xdfff)
-					return -1;	/* pairs: jansson's job */
+					return -1;	/* for jansson */
 				if (cp == 0)
 					*nul = 1;
 				i += 6;

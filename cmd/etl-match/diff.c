@@ -121,8 +121,8 @@ load_old(struct diff *d)
 			if (!added) {
 				rc = etl_error_at(&why, ETL_EDATA,
 				    etl_lines_source(in), etl_lines_lineno(in),
-				    d->o->fields[0].left, "duplicate key (first "
-				    "at line %lld)", d->old[(*slot &
+				    d->o->fields[0].left, "duplicate key "
+				    "(first at line %lld)", d->old[(*slot &
 				    INDEX_MASK) - 1].line);
 				etl_error_rule(&why, "unique");
 			}

@@ -51,7 +51,7 @@ struct match_item {
 	long n;
 	size_t capc;
 	struct etl_buf ex;		/* explanations asked for */
-	size_t *exoff, *exlen;		/* per candidate; SIZE_MAX: none */
+	size_t *exoff, *exlen;		/* per candidate; or SIZE_MAX */
 };
 
 struct match_worker;

@@ -39,7 +39,7 @@ static const char help[] =
     "      --explain              add each field's score and vetoes\n"
     "      --unmatched WHICH      also emit unmatched left, right or both\n"
     "      --left-join            keep unmatched LEFT records, \"right\":null\n"
-    "      --stopwords FILE       stop words, one a line (replace the default)\n"
+    "      --stopwords FILE       stop words, one a line (replace the list)\n"
     "      --markers FILE         words that must agree (replace the default)\n"
     "      --max-candidates N     score at most N candidates a record (50)\n"
     "      --eval PAIRS           print precision, recall, F1 and blocking\n"

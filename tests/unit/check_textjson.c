@@ -64,7 +64,8 @@ START_TEST(test_textjson_subset_of_jansson)
 		int rc = etl_textjson_scan(&j, s, strlen(s));
 
 		if (rc == 0 && !ok)
-			ck_abort_msg("scanner took what jansson refuses: %s", s);
+			ck_abort_msg("scanner took what jansson does not: %s",
+			    s);
 		if (rc == 0) {
 			/* The compact text reads back to the same value. */
 			json_t *w = json_loadb(j.compact.data, j.compact.len,
@@ -98,7 +99,8 @@ START_TEST(test_textjson_get_and_scalar)
 {
 	struct etl_textjson j;
 	struct etl_buf b;
-	const char *s = "{\"id\":42,\"t\":\"caf\\u00e9 \\\"x\\\"\",\"o\":{\"id\":"
+	const char *s = "{\"id\":42,\"t\":\"caf\\u00e9 \\\"x\\\"\","
+	    "\"o\":{\"id\":"
 	    "7},\"k\\u0065y\":true,\"id\":43,\"z\":null,\"e\":\"\"}";
 	const char *v;
 	size_t n;
