@@ -21,9 +21,8 @@ etl_json_format_real(double d, char *buf, size_t n)
 	return (size_t)k;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most len), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
+size_t
+etl_utf8_seq(const unsigned char *s, size_t len)
 {
 	size_t n;
 	uint32_t cp;
@@ -68,7 +67,7 @@ etl_utf8_valid(const char *s, size_t len)
 			len--;
 			continue;
 		}
-		n = utf8_seq(p, len);
+		n = etl_utf8_seq(p, len);
 		if (n == 0)
 			return 0;
 		p += n;
@@ -99,7 +98,7 @@ etl_json_dump_string(struct etl_buf *b, const char *s, size_t len)
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t n = utf8_seq(p, (size_t)(end - p));
+			size_t n = etl_utf8_seq(p, (size_t)(end - p));
 
 			if (n == 0) {
 				memcpy(o, "\xef\xbf\xbd", 3);

@@ -23,6 +23,10 @@ int etl_json_dump_string(struct etl_buf *b, const char *s, size_t len);
 /* Shortest round-trip text of a finite double ("1.1", "3.0", "1e+300"). */
 size_t etl_json_format_real(double d, char *buf, size_t n);
 
+/* Length of the valid UTF-8 sequence at s (len > 0 bytes there): 1 for
+ * ASCII, 2 to 4, or 0 when invalid (overlong, surrogate, past U+10FFFF). */
+size_t etl_utf8_seq(const unsigned char *s, size_t len);
+
 /* Whether s[0..len) is valid UTF-8. */
 int etl_utf8_valid(const char *s, size_t len);
 

@@ -58,38 +58,6 @@ hexval(unsigned char c)
 	return -1;
 }
 
-/* Size of a valid UTF-8 sequence at s (len > 0), 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n > len)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /*
  * A string at pos (on its quote), copied to out.  *escaped tells whether
  * it held a backslash, *nul whether it held \u0000.
@@ -143,7 +111,7 @@ scan_string(struct scan *sc, int *escaped, int *nul)
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t n = utf8_len(s + i, sc->len - i);
+			size_t n = etl_utf8_seq(s + i, sc->len - i);
 
 			if (n == 0)
 				return -1;
