@@ -119,8 +119,8 @@ $(B)/etl.pc:
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
 		'includedir=$${prefix}/include' '' 'Name: etl' \
 		'Description: libetl, the etl toolkit library' \
-		'Version: $(VERSION)' 'Requires.private: $(PKGS)' \
-		'Libs: -L$${libdir} -letl' 'Cflags: -I$${includedir}/etl' > $@
+		'Version: $(VERSION)' 'Requires: $(PKGS)' \
+		'Libs: -L$${libdir} -letl -lm' 'Cflags: -I$${includedir}/etl' > $@
 
 PUBLIC_H := $(filter-out lib/banned.h lib/%_impl.h,$(wildcard lib/*.h))
 install: all $(B)/etl.pc
