@@ -1,7 +1,8 @@
 /*
  * The ceiling for etl-load: read NDJSON with jansson and insert every
  * record with one prepared statement in one transaction, nothing else
- * (no key, no change detection, no batching).  The table must exist.
+ * (no key, no change detection, no batching; arrays and objects stored
+ * as JSON text, as etl-load stores them).  The table must exist.
  *   bare-insert DB TABLE < records.ndjson
  */
 #include <jansson.h>
@@ -60,8 +61,11 @@ main(int argc, char **argv)
 				    -1, SQLITE_TRANSIENT);
 			else if (json_is_boolean(v))
 				sqlite3_bind_int(st, i, json_is_true(v));
-			else
+			else if (json_is_null(v))
 				sqlite3_bind_null(st, i);
+			else	/* arrays and objects as JSON text, as etl-load */
+				sqlite3_bind_text(st, i, json_dumps(v,
+				    JSON_COMPACT | JSON_PRESERVE_ORDER), -1, free);
 		}
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return 1;
