@@ -23,7 +23,8 @@ cat >source.ndjson <<'END'
 END
 
 # extract SINCE: the records changed after SINCE.  A stand-in for
-# `etl-extract http URL --since SINCE`, which is being written.
+# `etl-extract http URL --since SINCE`, so that this example needs no
+# server (examples/shop-sync runs the real pipeline).
 extract() {
 	local since line at
 	since=$(date -u -d "$1" +%s)
@@ -37,7 +38,7 @@ extract() {
 }
 
 # load: upsert the records by id into table orders.  A stand-in for
-# `etl-load --table orders --key id`, which is being written.
+# `etl-load --table orders --key id` that can be made to fail on cue.
 load() {
 	sed -e "s/'/''/g" -e "s/.*/INSERT INTO orders (id, doc) VALUES \
 (json_extract('&', '\$.id'), '&') ON CONFLICT (id) DO UPDATE SET \
