@@ -188,6 +188,7 @@ etl_loader_free(struct etl_loader *ld)
 	}
 	free(ld->cols);
 	json_decref(ld->colmap);
+	json_decref(ld->keep);
 	free(ld->keycol);
 	free(ld->qtable);
 	free(ld->wm_best);
@@ -228,6 +229,11 @@ etlp_load_reject(struct etl_loader *ld, struct etlp_pending *p,
 	etl_error_at(&why, ETL_EDATA, p->source, p->line, field, "%s", msg);
 	etl_error_rule(&why, rule);
 	p->dropped = 1;
+	if (ld->o.mode == ETL_LOAD_REPLACE) {
+		struct etl_error kerr;
+
+		etlp_load_keep(ld, p->rec, &kerr);
+	}
 	if (ld->h.reject == NULL) {
 		*err = why;
 		return -ETL_EDATA;
@@ -299,6 +305,31 @@ etlp_load_later(const char *incoming, const char *stored)
 	if (etl_value_cmp(incoming, stored, &cmp) < 0)
 		return -1;
 	return cmp > 0;
+}
+
+int
+etlp_load_keep(struct etl_loader *ld, const json_t *rec,
+    struct etl_error *err)
+{
+	json_t *keys = json_object();
+
+	for (int k = 0; k < ld->o.nkeys; k++) {
+		json_t *v = json_object_get(rec, ld->o.keys[k]);
+
+		/* Without its whole key a record names no stored row. */
+		if (v == NULL || json_is_null(v) || json_is_object(v) ||
+		    json_is_array(v)) {
+			json_decref(keys);
+			return 0;
+		}
+		json_object_set(keys, ld->o.keys[k], v);
+	}
+	if (ld->keep == NULL)
+		ld->keep = json_array();
+	if (keys == NULL || ld->keep == NULL ||
+	    json_array_append_new(ld->keep, keys) < 0)
+		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
+	return 0;
 }
 
 /* The SQL type for a new column, from the first non-null value. */
@@ -677,6 +708,46 @@ replace_begin(struct etl_loader *ld, struct etl_error *err)
 	return rc;
 }
 
+/* The keys of rejected records count as seen: their rows stay. */
+static int
+keep_rows(struct etl_loader *ld, struct etl_error *err)
+{
+	struct etl_stmt *st;
+	struct etl_buf b;
+	size_t i;
+	json_t *rec;
+	int rc = 0;
+
+	if (json_array_size(ld->keep) == 0)
+		return 0;
+	etl_buf_init(&b);
+	etl_buf_puts(&b, "INSERT INTO _etl_seen VALUES (");
+	for (int k = 0; k < ld->o.nkeys; k++)
+		etl_buf_printf(&b, "%s$%d", k ? ", " : "", k + 1);
+	etl_buf_putc(&b, ')');
+	st = b.data ? etl_db_prepare(ld->db, b.data, err) : NULL;
+	etl_buf_release(&b);
+	if (st == NULL)
+		return -(int)err->kind;
+	json_array_foreach(ld->keep, i, rec) {
+		for (int k = 0; k < ld->o.nkeys && rc == 0; k++) {
+			size_t len;
+			const char *t = etlp_load_value_text(ld,
+			    json_object_get(rec, ld->o.keys[k]), &len);
+
+			rc = etl_stmt_bind_text(st, k + 1, t, (long)len);
+		}
+		if (rc == 0)
+			rc = etl_stmt_step(st, err);
+		etl_stmt_reset(st);
+		if (rc < 0)
+			break;
+		rc = 0;
+	}
+	etl_stmt_free(st);
+	return rc;
+}
+
 static int
 replace_end(struct etl_loader *ld, struct etl_error *err)
 {
@@ -685,6 +756,8 @@ replace_end(struct etl_loader *ld, struct etl_error *err)
 
 	if (ld->o.nkeys == 0 || !ld->table_exists)
 		return 0;
+	if ((rc = keep_rows(ld, err)) < 0)
+		return rc;
 	etl_buf_init(&b);
 	etl_buf_printf(&b, "DELETE FROM %s WHERE NOT EXISTS (SELECT 1 FROM "
 	    "_etl_seen s WHERE ", ld->qtable);
@@ -909,6 +982,11 @@ etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
 		    "already failed", ld->o.table);
 	}
 	if ((rc = check_record(ld, rec, source, line, err)) < 0) {
+		if (ld->o.mode == ETL_LOAD_REPLACE) {
+			struct etl_error kerr;
+
+			etlp_load_keep(ld, rec, &kerr);
+		}
 		json_decref(rec);
 		return rc;
 	}

@@ -44,6 +44,8 @@ struct etl_loader {
 	struct etl_load_counts pend;	/* in the open transaction */
 	int created;		/* the table was made by this loader */
 	int failed;		/* a batch failed: nothing more is loaded */
+	json_t *keep;		/* replace mode: keys of rejected records,
+				 * whose stored rows stay */
 	char *wm_best;
 	FILE *spool;		/* replace mode: emitted records until commit */
 	struct etl_buf scratch;
@@ -71,6 +73,9 @@ int etlp_load_reject(struct etl_loader *ld, struct etlp_pending *p,
  * borrowed, valid until the next call. */
 const char *etlp_load_value_text(struct etl_loader *ld, const json_t *v,
     size_t *len);
+/* Replace mode: keep the stored row of a rejected record's key. */
+int etlp_load_keep(struct etl_loader *ld, const json_t *rec,
+    struct etl_error *err);
 /* Latest-wins: 1 when incoming (text) beats stored (text or NULL), 0 when
  * not, -1 when they cannot be compared. */
 int etlp_load_later(const char *incoming, const char *stored);

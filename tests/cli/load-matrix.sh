@@ -93,6 +93,16 @@ test_expect "replace: rows not in the input are deleted, in one transaction" '
 	test "$(dbq "SELECT COUNT(*) FROM m_repl")" = 0
 '
 
+test_expect "replace keeps the stored row of a rejected record" '
+	printf "%s\n" "{\"id\":1,\"v\":\"a\",\"t\":1}" "{\"id\":2,\"v\":\"b\",\"t\":1}" "{\"id\":3,\"v\":\"c\",\"t\":1}" |
+	    load -q -t m_replrej -k id
+	printf "%s\n" "{\"id\":1,\"v\":\"a2\",\"t\":2}" "{\"id\":2,\"v\":\"no t\"}" "{\"v\":\"no id\",\"t\":3}" |
+	    load -t m_replrej -k id --mode replace --conflict latest-wins:t --errors dlr 2>e
+	grep -q "3 read, 0 inserted, 1 updated, 0 unchanged, 2 rejected, 1 deleted" e
+	test "$(dbq "SELECT id, v FROM m_replrej ORDER BY id" | tr "\n" " ")" = "1|a2 2|b "
+	test "$(wc -l <dlr)" = 2
+'
+
 test_expect "replace without a key empties and refills" '
 	printf "%s\n" "{\"v\":1}" "{\"v\":2}" | load -q -t m_repl2
 	printf "%s\n" "{\"v\":3}" | load -t m_repl2 --mode replace 2>e
