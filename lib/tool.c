@@ -162,6 +162,14 @@ etl_tool_setup(struct etl_tool *t)
 }
 
 int
+etl_tool_ready(struct etl_tool *t, int *rc)
+{
+	if (*rc == 0 && !t->exit_now)
+		*rc = etl_tool_setup(t);
+	return *rc == 0 && !t->exit_now;
+}
+
+int
 etl_tool_finish(struct etl_tool *t, int rc)
 {
 	enum etl_kind kind = rc < 0 ? t->err.kind : ETL_OK;

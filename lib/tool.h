@@ -75,6 +75,14 @@ int etl_tool_option(struct etl_tool *t, int opt, const char *arg);
 /* After the options: environment, log format and level, progress. */
 int etl_tool_setup(struct etl_tool *t);
 
+/*
+ * After the tool's option parsing returned *rc: when it succeeded and no
+ * --help or --version was handled, set up (etl_tool_setup) and return 1
+ * if the run should go on; else return 0, *rc holding the outcome for
+ * etl_tool_finish.
+ */
+int etl_tool_ready(struct etl_tool *t, int *rc);
+
 /* Print a usage error (synopsis, "Try ...") and return -ETL_EUSAGE. */
 int etl_tool_usage(struct etl_tool *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -401,9 +401,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	etl_tool_init(&t, TOOL, synopsis, help);
 	rc = parse_args(&t, &o, argc, argv);
-	if (rc == 0 && !t.exit_now)
-		rc = etl_tool_setup(&t);
-	if (rc == 0 && !t.exit_now)
+	if (etl_tool_ready(&t, &rc))
 		rc = run(&t, &o);
 	return etl_tool_finish(&t, rc);
 }

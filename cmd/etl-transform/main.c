@@ -306,9 +306,7 @@ main(int argc, char **argv)
 		rc = etl_error_set(&t.err, ETL_EINTERNAL, "out of memory");
 	else
 		rc = parse_args(&t, &o, argc, argv);
-	if (rc == 0 && !t.exit_now)
-		rc = etl_tool_setup(&t);
-	if (rc == 0 && !t.exit_now)
+	if (etl_tool_ready(&t, &rc))
 		rc = run(&t, &o);
 	free(o.adhoc);
 	return etl_tool_finish(&t, rc);
