@@ -161,10 +161,8 @@ static void forget_shape(struct etl_loader *ld);
 static void
 free_batch(struct etl_loader *ld)
 {
-	for (size_t i = 0; i < ld->n; i++) {
-		json_decref(ld->batch[i].rec);
-		free(ld->batch[i].vals);
-	}
+	for (size_t i = 0; i < ld->n; i++)
+		free(ld->batch[i].rec);
 	ld->n = 0;
 }
 
@@ -199,6 +197,8 @@ etl_loader_free(struct etl_loader *ld)
 	if (ld->spool != NULL)
 		fclose(ld->spool);
 	etl_buf_release(&ld->scratch);
+	etlp_record_scratch_release(&ld->rs);
+	free(ld->valbuf);
 	free(ld);
 }
 
@@ -238,22 +238,24 @@ etlp_load_reject(struct etl_loader *ld, struct etlp_pending *p,
 		*err = why;
 		return -ETL_EDATA;
 	}
-	return ld->h.reject(ld->h.ctx, &why, p->rec, err);
+	return ld->h.reject(ld->h.ctx, &why, p->rec->json, p->rec->jlen, err);
 }
 
 const char *
-etlp_load_value_text(struct etl_loader *ld, const json_t *v, size_t *len)
+etlp_load_value_text(struct etl_loader *ld, const struct etlp_val *v,
+    size_t *len)
 {
 	int n;
 
 	etl_buf_reset(&ld->scratch);
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		*len = json_string_length(v);
-		return json_string_value(v);
-	case JSON_INTEGER: {
+	switch (v ? v->type : ETLP_NULL) {
+	case ETLP_STR:
+	case ETLP_JSON:
+		*len = v->len;
+		return v->s;
+	case ETLP_INT: {
 		char num[24], *q = num + sizeof(num);
-		json_int_t x = json_integer_value(v);
+		long long x = v->n.i;
 		unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x :
 		    (unsigned long long)x;
 
@@ -266,26 +268,22 @@ etlp_load_value_text(struct etl_loader *ld, const json_t *v, size_t *len)
 		    (size_t)(num + sizeof(num) - q));
 		break;
 	}
-	case JSON_REAL: {
+	case ETLP_REAL: {
 		char num[64];
 
 		n = etl_buf_append(&ld->scratch, num,
-		    etl_json_format_real(json_real_value(v), num,
-		    sizeof(num)));
+		    etl_json_format_real(v->n.d, num, sizeof(num)));
 		break;
 	}
-	case JSON_TRUE:
+	case ETLP_TRUE:
 		n = etl_buf_puts(&ld->scratch, ld->pg ? "t" : "1");
 		break;
-	case JSON_FALSE:
+	case ETLP_FALSE:
 		n = etl_buf_puts(&ld->scratch, ld->pg ? "f" : "0");
 		break;
-	case JSON_NULL:
+	default:
 		*len = 0;
 		return NULL;
-	default:
-		n = etl_json_dump(&ld->scratch, v);
-		break;
 	}
 	if (n < 0 || ld->scratch.data == NULL) {
 		*len = 0;
@@ -293,6 +291,23 @@ etlp_load_value_text(struct etl_loader *ld, const json_t *v, size_t *len)
 	}
 	*len = ld->scratch.len;
 	return ld->scratch.data;
+}
+
+int
+etlp_load_key_string(struct etl_loader *ld, const struct etlp_record *r,
+    struct etl_buf *b)
+{
+	etl_buf_reset(b);
+	for (int k = 0; k < ld->o.nkeys; k++) {
+		size_t len;
+		const char *t = etlp_load_value_text(ld,
+		    etlp_record_get(r, ld->o.keys[k]), &len);
+
+		if ((k && etl_buf_putc(b, '\x1f') < 0) ||
+		    etl_buf_append(b, t ? t : "", t ? len : 0) < 0)
+			return -1;
+	}
+	return etl_buf_putc(b, '\0') < 0 ? -1 : 0;
 }
 
 int
@@ -308,25 +323,29 @@ etlp_load_later(const char *incoming, const char *stored)
 }
 
 int
-etlp_load_keep(struct etl_loader *ld, const json_t *rec,
+etlp_load_keep(struct etl_loader *ld, const struct etlp_record *rec,
     struct etl_error *err)
 {
-	json_t *keys = json_object();
+	json_t *keys = json_array();
 
 	for (int k = 0; k < ld->o.nkeys; k++) {
-		json_t *v = json_object_get(rec, ld->o.keys[k]);
+		const struct etlp_val *v = etlp_record_get(rec, ld->o.keys[k]);
+		const char *t;
+		size_t len;
 
 		/* Without its whole key a record names no stored row. */
-		if (v == NULL || json_is_null(v) || json_is_object(v) ||
-		    json_is_array(v)) {
+		if (v == NULL || v->type == ETLP_NULL ||
+		    v->type == ETLP_JSON) {
 			json_decref(keys);
 			return 0;
 		}
-		json_object_set(keys, ld->o.keys[k], v);
+		t = etlp_load_value_text(ld, v, &len);
+		json_array_append_new(keys, json_stringn_nocheck(t, len));
 	}
 	if (ld->keep == NULL)
 		ld->keep = json_array();
 	if (keys == NULL || ld->keep == NULL ||
+	    json_array_size(keys) != (size_t)ld->o.nkeys ||
 	    json_array_append_new(ld->keep, keys) < 0)
 		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
 	return 0;
@@ -334,32 +353,33 @@ etlp_load_keep(struct etl_loader *ld, const json_t *rec,
 
 /* The SQL type for a new column, from the first non-null value. */
 static const char *
-type_for(const struct etl_loader *ld, const json_t *v)
+type_for(const struct etl_loader *ld, const struct etlp_val *v)
 {
-	switch (json_typeof(v)) {
-	case JSON_INTEGER:
+	switch (v ? v->type : ETLP_NULL) {
+	case ETLP_INT:
 		return ld->pg ? "BIGINT" : "INTEGER";
-	case JSON_REAL:
+	case ETLP_REAL:
 		return ld->pg ? "DOUBLE PRECISION" : "REAL";
-	case JSON_TRUE:
-	case JSON_FALSE:
+	case ETLP_TRUE:
+	case ETLP_FALSE:
 		return ld->pg ? "BOOLEAN" : "INTEGER";
-	case JSON_NULL:
+	case ETLP_NULL:
 		return ld->pg ? "TEXT" : "";
 	default:
 		return "TEXT";
 	}
 }
 
-static const json_t *
+static const struct etlp_val *
 first_non_null(struct etl_loader *ld, const char *key)
 {
-	const json_t *found = NULL;
+	const struct etlp_val *found = NULL;
 
 	for (size_t i = 0; i < ld->n; i++) {
-		json_t *v = json_object_get(ld->batch[i].rec, key);
+		const struct etlp_val *v = etlp_record_get(ld->batch[i].rec,
+		    key);
 
-		if (v != NULL && !json_is_null(v))
+		if (v != NULL && v->type != ETLP_NULL)
 			return v;
 		if (v != NULL)
 			found = v;
@@ -375,12 +395,13 @@ ensure_schema(struct etl_loader *ld, struct etl_error *err)
 	int first_new = ld->ncols, rc = 0, creating = !ld->table_exists;
 
 	for (size_t i = 0; i < ld->n; i++) {
-		const char *key;
-		json_t *v;
+		const struct etlp_record *r = ld->batch[i].rec;
 
 		if (ld->batch[i].dropped)
 			continue;
-		json_object_foreach(ld->batch[i].rec, key, v) {
+		for (size_t m = 0; m < r->n; m++) {
+			const char *key = r->m[m].key;
+
 			if (column_of(ld, key) >= 0)
 				continue;
 			if (add_column(ld, key, type_for(ld,
@@ -454,88 +475,65 @@ forget_shape(struct etl_loader *ld)
 
 /* Keep rec's key names and their columns as the shape to expect. */
 static int
-remember_shape(struct etl_loader *ld, const json_t *rec)
+remember_shape(struct etl_loader *ld, const struct etlp_record *rec)
 {
-	size_t n = json_object_size(rec), k = 0;
-	const char *key;
-	json_t *v;
-
 	forget_shape(ld);
-	ld->shape_keys = calloc(n + 1, sizeof(char *));
-	ld->shape_cols = calloc(n + 1, sizeof(int));
+	ld->shape_keys = calloc(rec->n + 1, sizeof(char *));
+	ld->shape_cols = calloc(rec->n + 1, sizeof(int));
 	if (ld->shape_keys == NULL || ld->shape_cols == NULL)
 		return -1;
-	json_object_foreach((json_t *)rec, key, v) {
-		if ((ld->shape_keys[k] = strdup(key)) == NULL)
+	for (size_t k = 0; k < rec->n; k++) {
+		if ((ld->shape_keys[k] = strdup(rec->m[k].key)) == NULL)
 			return -1;
-		ld->shape_cols[k++] = column_of(ld, key);
+		ld->shape_cols[k] = column_of(ld, rec->m[k].key);
 		ld->shape_n++;
 	}
 	ld->shape_valid = 1;
 	return 0;
 }
 
+/* Whether rec has the key names of the shape, in its order. */
+static int
+same_shape(const struct etl_loader *ld, const struct etlp_record *rec)
+{
+	if (!ld->shape_valid || (int)rec->n != ld->shape_n)
+		return 0;
+	for (size_t k = 0; k < rec->n; k++)
+		if (strcmp(rec->m[k].key, ld->shape_keys[k]) != 0)
+			return 0;
+	return 1;
+}
+
 static int
 map_values(struct etl_loader *ld, struct etl_error *err)
 {
+	size_t need = ld->n * (size_t)(ld->ncols + 1);
+
+	if (need > ld->valcap) {
+		const struct etlp_val **v = realloc(ld->valbuf,
+		    need * sizeof(*v));
+
+		if (v == NULL)
+			return etl_error_set(err, ETL_EINTERNAL,
+			    "out of memory");
+		ld->valbuf = v;
+		ld->valcap = need;
+	}
+	memset(ld->valbuf, 0, need * sizeof(*ld->valbuf));
 	for (size_t i = 0; i < ld->n; i++) {
 		struct etlp_pending *p = &ld->batch[i];
-		const char *key;
-		json_t *v;
-		size_t k = 0;
-		int same = ld->shape_valid &&
-		    (int)json_object_size(p->rec) == ld->shape_n;
+		const struct etlp_record *r = p->rec;
 
-		free(p->vals);
-		p->vals = calloc((size_t)ld->ncols + 1, sizeof(json_t *));
-		if (p->vals == NULL)
+		p->vals = ld->valbuf + i * (size_t)(ld->ncols + 1);
+		if (!same_shape(ld, r) && remember_shape(ld, r) < 0)
 			return etl_error_set(err, ETL_EINTERNAL,
 			    "out of memory");
-		if (same) {
-			json_object_foreach(p->rec, key, v) {
-				if (strcmp(key, ld->shape_keys[k]) != 0) {
-					same = 0;
-					break;
-				}
-				if (ld->shape_cols[k] >= 0)
-					p->vals[ld->shape_cols[k]] = v;
-				k++;
-			}
-			if (same)
-				continue;
-			memset(p->vals, 0, sizeof(json_t *) *
-			    (size_t)ld->ncols);
-		}
-		if (remember_shape(ld, p->rec) < 0)
-			return etl_error_set(err, ETL_EINTERNAL,
-			    "out of memory");
-		k = 0;
-		json_object_foreach(p->rec, key, v) {
-			int c = ld->shape_cols[k++];
-
-			if (c >= 0)
-				p->vals[c] = v;
-		}
+		/* A later member of one name wins, as in jansson. */
+		for (size_t k = 0; k < r->n; k++)
+			if (ld->shape_cols[k] >= 0)
+				p->vals[ld->shape_cols[k]] = &r->m[k].v;
 	}
 	return 0;
-}
-
-/* The key of a record as one string, for finding copies in a batch. */
-static int
-key_string(struct etl_loader *ld, const json_t *rec, struct etl_buf *b)
-{
-	etl_buf_reset(b);
-	for (int k = 0; k < ld->o.nkeys; k++) {
-		const char *t;
-		size_t len;
-
-		t = etlp_load_value_text(ld,
-		    json_object_get(rec, ld->o.keys[k]), &len);
-		if ((k && etl_buf_putc(b, '\x1f') < 0) ||
-		    etl_buf_append(b, t ? t : "", len) < 0)
-			return -1;
-	}
-	return etl_buf_putc(b, '\0') < 0 ? -1 : 0;
 }
 
 /*
@@ -559,7 +557,7 @@ dedupe(struct etl_loader *ld, struct etl_error *err)
 
 		if (p->dropped)
 			continue;
-		if (key_string(ld, p->rec, &key) < 0 ||
+		if (etlp_load_key_string(ld, p->rec, &key) < 0 ||
 		    !etl_utf8_valid(key.data, strlen(key.data))) {
 			rc = etl_error_set(err, ETL_EINTERNAL, "out of memory");
 			break;
@@ -578,9 +576,9 @@ dedupe(struct etl_loader *ld, struct etl_error *err)
 			continue;
 		}
 		if (ld->o.conflict == ETL_CONFLICT_LATEST) {
-			char *a = etl_value_text(json_object_get(p->rec,
+			char *a = etlp_val_text(etlp_record_get(p->rec,
 			    ld->o.latest_field));
-			char *b = etl_value_text(json_object_get(q->rec,
+			char *b = etlp_val_text(etlp_record_get(q->rec,
 			    ld->o.latest_field));
 			int cmp = 0;
 
@@ -606,7 +604,7 @@ dedupe(struct etl_loader *ld, struct etl_error *err)
 static int
 track_watermark(struct etl_loader *ld, const struct etlp_pending *p)
 {
-	char *text = etl_value_text(json_object_get(p->rec,
+	char *text = etlp_val_text(etlp_record_get(p->rec,
 	    ld->o.watermark_field));
 	int cmp = 1;
 
@@ -630,14 +628,15 @@ emit_or_spool(struct etl_loader *ld, struct etlp_pending *p,
 	if (ld->h.emit == NULL)
 		return 0;
 	if (ld->o.mode != ETL_LOAD_REPLACE)
-		return ld->h.emit(ld->h.ctx, p->rec, p->change, err);
+		return ld->h.emit(ld->h.ctx, p->rec->json, p->rec->jlen,
+		    p->change, err);
 	/* Replace commits once at the end: hold the records until then. */
 	if (ld->spool == NULL && (ld->spool = tmpfile()) == NULL)
 		return etl_error_set(err, ETL_ECANTCREAT, "cannot create a "
 		    "temporary file: %s", strerror(errno));
 	etl_buf_reset(&ld->scratch);
 	if (etl_buf_printf(&ld->scratch, "%d ", (int)p->change) < 0 ||
-	    etl_json_dump(&ld->scratch, p->rec) < 0 ||
+	    etl_buf_append(&ld->scratch, p->rec->json, p->rec->jlen) < 0 ||
 	    etl_buf_putc(&ld->scratch, '\n') < 0)
 		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
 	if (fwrite(ld->scratch.data, 1, ld->scratch.len, ld->spool) !=
@@ -661,16 +660,14 @@ unspool(struct etl_loader *ld, struct etl_error *err)
 	while (rc == 0 && (n = getline(&line, &cap, ld->spool)) > 0) {
 		char *end;
 		long change = strtol(line, &end, 10);
-		json_t *rec = json_loadb(end + 1, (size_t)(n - (end + 1 -
-		    line)), 0, NULL);
 
-		if (rec == NULL) {
+		if (*end != ' ' || line[n - 1] != '\n') {
 			rc = etl_error_set(err, ETL_EINTERNAL, "temporary "
 			    "file damaged");
 			break;
 		}
-		rc = ld->h.emit(ld->h.ctx, rec, (enum etl_change)change, err);
-		json_decref(rec);
+		rc = ld->h.emit(ld->h.ctx, end + 1, (size_t)(n - 1 - (end +
+		    1 - line)), (enum etl_change)change, err);
 	}
 	free(line);
 	fclose(ld->spool);
@@ -715,7 +712,7 @@ keep_rows(struct etl_loader *ld, struct etl_error *err)
 	struct etl_stmt *st;
 	struct etl_buf b;
 	size_t i;
-	json_t *rec;
+	json_t *keys;
 	int rc = 0;
 
 	if (json_array_size(ld->keep) == 0)
@@ -729,13 +726,12 @@ keep_rows(struct etl_loader *ld, struct etl_error *err)
 	etl_buf_release(&b);
 	if (st == NULL)
 		return -(int)err->kind;
-	json_array_foreach(ld->keep, i, rec) {
+	json_array_foreach(ld->keep, i, keys) {
 		for (int k = 0; k < ld->o.nkeys && rc == 0; k++) {
-			size_t len;
-			const char *t = etlp_load_value_text(ld,
-			    json_object_get(rec, ld->o.keys[k]), &len);
+			json_t *t = json_array_get(keys, (size_t)k);
 
-			rc = etl_stmt_bind_text(st, k + 1, t, (long)len);
+			rc = etl_stmt_bind_text(st, k + 1, json_string_value(t),
+			    (long)json_string_length(t));
 		}
 		if (rc == 0)
 			rc = etl_stmt_step(st, err);
@@ -883,27 +879,27 @@ flush_batch(struct etl_loader *ld, int final, struct etl_error *err)
 }
 
 static int
-check_record(struct etl_loader *ld, json_t *rec, const char *source,
-    long long line, struct etl_error *err)
+check_record(struct etl_loader *ld, const struct etlp_record *rec,
+    const char *source, long long line, struct etl_error *err)
 {
-	const char *key;
-	json_t *v;
+	const struct etlp_val *v;
 	int rc;
 
 	for (int k = 0; k < ld->o.nkeys; k++) {
-		v = json_object_get(rec, ld->o.keys[k]);
-		if (v == NULL || json_is_null(v) || json_is_object(v) ||
-		    json_is_array(v)) {
+		v = etlp_record_get(rec, ld->o.keys[k]);
+		if (v == NULL || v->type == ETLP_NULL ||
+		    v->type == ETLP_JSON) {
 			rc = etl_error_at(err, ETL_EDATA, source, line,
 			    ld->o.keys[k], "%s (a key must be a string, "
 			    "number or boolean)", v == NULL ? "missing" :
-			    json_is_null(v) ? "is null" : "is not a scalar");
+			    v->type == ETLP_NULL ? "is null" :
+			    "is not a scalar");
 			etl_error_rule(err, "key");
 			return rc;
 		}
 	}
 	if (ld->o.latest_field != NULL) {
-		char *t = etl_value_text(json_object_get(rec,
+		char *t = etlp_val_text(etlp_record_get(rec,
 		    ld->o.latest_field));
 		enum etl_vkind kind = etl_value_kind(t);
 
@@ -917,7 +913,7 @@ check_record(struct etl_loader *ld, json_t *rec, const char *source,
 		}
 	}
 	if (ld->o.watermark_key != NULL) {
-		char *t = etl_value_text(json_object_get(rec,
+		char *t = etlp_val_text(etlp_record_get(rec,
 		    ld->o.watermark_field));
 		enum etl_vkind kind = etl_value_kind(t);
 		int cmp;
@@ -936,12 +932,12 @@ check_record(struct etl_loader *ld, json_t *rec, const char *source,
 		}
 	}
 	if (ld->o.strict_schema && ld->table_exists) {
-		json_object_foreach(rec, key, v) {
-			if (column_of(ld, key) >= 0)
+		for (size_t m = 0; m < rec->n; m++) {
+			if (column_of(ld, rec->m[m].key) >= 0)
 				continue;
-			rc = etl_error_at(err, ETL_EDATA, source, line, key,
-			    "not a column of %s (--strict-schema)",
-			    ld->o.table);
+			rc = etl_error_at(err, ETL_EDATA, source, line,
+			    rec->m[m].key, "not a column of %s "
+			    "(--strict-schema)", ld->o.table);
 			etl_error_rule(err, "strict-schema");
 			return rc;
 		}
@@ -970,24 +966,25 @@ intern_source(struct etl_loader *ld, const char *source)
 }
 
 int
-etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
-    long long line, struct etl_error *err)
+etl_loader_add(struct etl_loader *ld, const struct etl_textjson *j,
+    const char *source, long long line, struct etl_error *err)
 {
 	struct etlp_pending *p;
+	struct etlp_record *rec;
 	int rc;
 
-	if (ld->failed) {
-		json_decref(rec);
+	if (ld->failed)
 		return etl_error_set(err, ETL_EINTERNAL, "%s: the load "
 		    "already failed", ld->o.table);
-	}
+	if ((rec = etlp_record_new(j, &ld->rs)) == NULL)
+		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
 	if ((rc = check_record(ld, rec, source, line, err)) < 0) {
 		if (ld->o.mode == ETL_LOAD_REPLACE) {
 			struct etl_error kerr;
 
 			etlp_load_keep(ld, rec, &kerr);
 		}
-		json_decref(rec);
+		free(rec);
 		return rc;
 	}
 	if (ld->n == ld->cap) {
@@ -995,7 +992,7 @@ etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
 
 		p = realloc(ld->batch, cap * sizeof(*p));
 		if (p == NULL) {
-			json_decref(rec);
+			free(rec);
 			return etl_error_set(err, ETL_EINTERNAL,
 			    "out of memory");
 		}
@@ -1003,7 +1000,7 @@ etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
 		ld->cap = cap;
 	}
 	if ((source = intern_source(ld, source)) == NULL) {
-		json_decref(rec);
+		free(rec);
 		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
 	}
 	p = &ld->batch[ld->n++];
@@ -1014,6 +1011,28 @@ etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
 	if (ld->n >= ld->o.batch)
 		return flush(ld, 0, err);
 	return 0;
+}
+
+int
+etl_loader_add_json(struct etl_loader *ld, const json_t *rec,
+    const char *source, long long line, struct etl_error *err)
+{
+	struct etl_textjson j;
+	struct etl_buf dump;
+	int rc;
+
+	etl_buf_init(&dump);
+	etl_textjson_init(&j);
+	if (etl_json_dump(&dump, rec) < 0)
+		rc = etl_error_set(err, ETL_EINTERNAL, "out of memory");
+	else
+		rc = etl_textjson_load(&j, dump.data, dump.len, source, line,
+		    err);
+	if (rc == 0)
+		rc = etl_loader_add(ld, &j, source, line, err);
+	etl_textjson_release(&j);
+	etl_buf_release(&dump);
+	return rc;
 }
 
 int

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "db.h"
+#include "textjson.h"
 
 enum etl_load_mode {
 	ETL_LOAD_UPSERT = 0,
@@ -51,12 +52,15 @@ struct etl_load_counts {
 struct etl_load_hooks {
 	void *ctx;
 	/* A record rejected while loading (duplicate key, new column under
-	 * strict schema, ...): 0 to go on, <0 to stop (fill err). */
+	 * strict schema, ...), as compact JSON text: 0 to go on, <0 to stop
+	 * (fill err). */
 	int (*reject)(void *ctx, const struct etl_error *why,
-	    const json_t *rec, struct etl_error *err);
-	/* After each commit, every loaded record with what happened. */
-	int (*emit)(void *ctx, const json_t *rec, enum etl_change change,
-	    struct etl_error *err);
+	    const char *json, size_t len, struct etl_error *err);
+	/* After each commit, every loaded record (compact JSON text: the
+	 * input with the whitespace between tokens removed) with what
+	 * happened. */
+	int (*emit)(void *ctx, const char *json, size_t len,
+	    enum etl_change change, struct etl_error *err);
 	/* Inside each batch's transaction, before commit; final is 1 for
 	 * the last.  May be NULL. */
 	int (*precommit)(void *ctx, struct etl_db *db, int final,
@@ -88,13 +92,16 @@ struct etl_loader *etl_loader_new(struct etl_db *db,
 void etl_loader_free(struct etl_loader *ld);
 
 /*
- * Add a record (reference stolen).  source and line name it in
- * messages.  -ETL_EDATA: a bad record (err says why; the caller rejects
- * it, the loader keeps nothing); other <0: stop.  A full batch is loaded
- * and committed here.
+ * Add a record, a line scanned by textjson (copied: rec can be reused at
+ * once).  source and line name it in messages.  -ETL_EDATA: a bad record
+ * (err says why; the caller rejects it, the loader keeps nothing); other
+ * <0: stop.  A full batch is loaded and committed here.
  */
-int etl_loader_add(struct etl_loader *ld, json_t *rec, const char *source,
-    long long line, struct etl_error *err);
+int etl_loader_add(struct etl_loader *ld, const struct etl_textjson *rec,
+    const char *source, long long line, struct etl_error *err);
+/* The same for a jansson object (borrowed). */
+int etl_loader_add_json(struct etl_loader *ld, const json_t *rec,
+    const char *source, long long line, struct etl_error *err);
 
 /* Load what is left, with the final precommit and the watermark. */
 int etl_loader_finish(struct etl_loader *ld, struct etl_error *err);

@@ -285,17 +285,7 @@ index_batch(struct etl_loader *ld, json_t *map, struct etl_buf *key)
 
 		if (p->dropped)
 			continue;
-		etl_buf_reset(key);
-		for (int k = 0; k < ld->o.nkeys; k++) {
-			size_t len;
-			const char *t = etlp_load_value_text(ld,
-			    p->vals[ld->keycol[k]], &len);
-
-			if ((k && etl_buf_putc(key, '\x1f') < 0) ||
-			    etl_buf_append(key, t ? t : "", len) < 0)
-				return -1;
-		}
-		if (etl_buf_putc(key, '\0') < 0 ||
+		if (etlp_load_key_string(ld, p->rec, key) < 0 ||
 		    json_object_set_new(map, key->data,
 		    json_integer((json_int_t)i)) < 0)
 			return -1;
@@ -330,7 +320,7 @@ etlp_load_pg(struct etl_loader *ld, struct etl_error *err)
 
 			if (ld->batch[i].dropped)
 				continue;
-			t = etl_value_text(json_object_get(ld->batch[i].rec,
+			t = etlp_val_text(etlp_record_get(ld->batch[i].rec,
 			    ld->o.latest_field));
 			s->latest_cast = etl_value_kind(t) == ETL_V_TIME ?
 			    "timestamptz" : "numeric";

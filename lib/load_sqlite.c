@@ -187,35 +187,28 @@ out:
 }
 
 static void
-bind_value(struct etl_loader *ld, struct etl_stmt *st, int i, json_t *v)
+bind_value(struct etl_stmt *st, int i, const struct etlp_val *v)
 {
-	const char *t;
-	size_t len;
-
-	switch (v ? json_typeof(v) : JSON_NULL) {
-	case JSON_INTEGER:
-		etl_stmt_bind_int(st, i, json_integer_value(v));
+	switch (v ? v->type : ETLP_NULL) {
+	case ETLP_INT:
+		etl_stmt_bind_int(st, i, v->n.i);
 		break;
-	case JSON_REAL:
-		etl_stmt_bind_double(st, i, json_real_value(v));
+	case ETLP_REAL:
+		etl_stmt_bind_double(st, i, v->n.d);
 		break;
-	case JSON_TRUE:
+	case ETLP_TRUE:
 		etl_stmt_bind_int(st, i, 1);
 		break;
-	case JSON_FALSE:
+	case ETLP_FALSE:
 		etl_stmt_bind_int(st, i, 0);
 		break;
-	case JSON_NULL:
-		etl_stmt_bind_null(st, i);
-		break;
-	case JSON_STRING:
+	case ETLP_STR:
+	case ETLP_JSON:
 		/* The record lives until the batch is done. */
-		etl_stmt_bind_text_ref(st, i, json_string_value(v),
-		    json_string_length(v));
+		etl_stmt_bind_text_ref(st, i, v->s, v->len);
 		break;
 	default:
-		t = etlp_load_value_text(ld, v, &len);
-		etl_stmt_bind_text(st, i, t ? t : "", (long)len);
+		etl_stmt_bind_null(st, i);
 		break;
 	}
 }
@@ -227,7 +220,7 @@ run(struct etl_loader *ld, struct etl_stmt *st, struct etlp_pending *p,
 	int rc;
 
 	for (int c = 0; c < ld->ncols; c++)
-		bind_value(ld, st, c + 1, p->vals[c]);
+		bind_value(st, c + 1, p->vals[c]);
 	rc = etl_stmt_step(st, err);
 	etl_stmt_reset(st);
 	return rc;
@@ -241,7 +234,7 @@ lookup(struct etl_loader *ld, struct sqlite_strategy *s,
 	int rc;
 
 	for (int c = 0; c < ld->ncols; c++)
-		bind_value(ld, s->sel, c + 1, p->vals[c]);
+		bind_value(s->sel, c + 1, p->vals[c]);
 	rc = etl_stmt_step(s->sel, err);
 	if (rc == 1) {
 		const char *t = etl_stmt_column_text(s->sel, 1, NULL);
@@ -268,7 +261,7 @@ loaded(struct etl_loader *ld, struct sqlite_strategy *s,
 		ld->pend.unchanged++;
 	if (s->seen != NULL) {
 		for (int k = 0; k < ld->o.nkeys; k++)
-			bind_value(ld, s->seen, k + 1,
+			bind_value(s->seen, k + 1,
 			    p->vals[ld->keycol[k]]);
 		rc = etl_stmt_step(s->seen, err);
 		etl_stmt_reset(s->seen);
@@ -325,7 +318,7 @@ load_one(struct etl_loader *ld, struct sqlite_strategy *s,
 	case ETL_CONFLICT_DEST:
 		break;
 	case ETL_CONFLICT_LATEST:
-		incoming = etl_value_text(p->vals[ld->latest_col]);
+		incoming = etlp_val_text(p->vals[ld->latest_col]);
 		later = etlp_load_later(incoming, stored);
 		if (later < 0) {
 			rc = etlp_load_reject(ld, p, ld->o.latest_field,

@@ -67,9 +67,11 @@ put_redacted(struct etl_buf *b, const char *s)
 	return rc;
 }
 
+/* The record is record, or else the JSON text json (when not NULL), or
+ * else the line raw as a string. */
 static int
 format_letter(struct etl_buf *b, const struct etl_error *why,
-    const json_t *record, const char *raw, size_t rawlen)
+    const json_t *record, const char *json, const char *raw, size_t rawlen)
 {
 	int rc = 0;
 
@@ -94,6 +96,9 @@ format_letter(struct etl_buf *b, const struct etl_error *why,
 	if (record != NULL) {
 		rc |= put_key(b, "record", 1);
 		rc |= etl_json_dump(b, record);
+	} else if (json != NULL) {
+		rc |= put_key(b, "record", 1);
+		rc |= etl_buf_append(b, json, rawlen);
 	} else {
 		rc |= put_key(b, "raw", 1);
 		rc |= etl_json_dump_string(b, raw ? raw : "", raw ? rawlen : 0);
@@ -102,9 +107,9 @@ format_letter(struct etl_buf *b, const struct etl_error *why,
 	return rc ? -1 : 0;
 }
 
-int
-etl_rejects_add(struct etl_rejects *rj, const struct etl_error *why,
-    const json_t *record, const char *raw, size_t rawlen,
+static int
+add_letter(struct etl_rejects *rj, const struct etl_error *why,
+    const json_t *record, const char *json, const char *raw, size_t rawlen,
     struct etl_error *err)
 {
 	int rc;
@@ -114,7 +119,7 @@ etl_rejects_add(struct etl_rejects *rj, const struct etl_error *why,
 			*err = *why;
 		return -(int)why->kind;
 	}
-	if (format_letter(&rj->line, why, record, raw, rawlen) < 0)
+	if (format_letter(&rj->line, why, record, json, raw, rawlen) < 0)
 		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
 	rc = etl_out_write(rj->out, rj->line.data, rj->line.len, err);
 	if (rc < 0)
@@ -130,6 +135,21 @@ etl_rejects_add(struct etl_rejects *rj, const struct etl_error *why,
 		    first);
 	}
 	return 0;
+}
+
+int
+etl_rejects_add(struct etl_rejects *rj, const struct etl_error *why,
+    const json_t *record, const char *raw, size_t rawlen,
+    struct etl_error *err)
+{
+	return add_letter(rj, why, record, NULL, raw, rawlen, err);
+}
+
+int
+etl_rejects_add_text(struct etl_rejects *rj, const struct etl_error *why,
+    const char *json, size_t len, struct etl_error *err)
+{
+	return add_letter(rj, why, NULL, json, NULL, len, err);
 }
 
 long long

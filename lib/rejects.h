@@ -32,6 +32,11 @@ int etl_rejects_add(struct etl_rejects *rj, const struct etl_error *why,
     const json_t *record, const char *raw, size_t rawlen,
     struct etl_error *err);
 
+/* The same for a record given as its compact JSON text (valid JSON: it
+ * is written into the letter as it is). */
+int etl_rejects_add_text(struct etl_rejects *rj, const struct etl_error *why,
+    const char *json, size_t len, struct etl_error *err);
+
 long long etl_rejects_count(const struct etl_rejects *rj);
 
 /* Flush and close the file; frees rj (NULL is ok). */

@@ -178,7 +178,9 @@ scan_number(struct scan *sc)
 	 * What surely fits int64 or a finite double is ours; the rest is
 	 * jansson's to take or reject ("too big integer", "overflow").
 	 */
-	if (!real && digits > 18)
+	if (!real && (digits > 19 || (digits == 19 &&
+	    memcmp(s + i - 19, s[start] == '-' ? "9223372036854775808" :
+	    "9223372036854775807", 19) > 0)))
 		return -1;
 	if (real && (digits > 400 || (!eneg && (long long)intdigits + e >
 	    300)))

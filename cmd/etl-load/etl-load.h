@@ -52,6 +52,6 @@ int load_run_start(struct etl_tool *t, struct load_opts *o,
 void load_run_finish(struct etl_tool *t, struct load_run *r, int rc);
 /* Note the _spec of a record once for the run and the summary. */
 void load_run_note_spec(struct etl_tool *t, struct load_run *r,
-    const json_t *rec);
+    const struct etl_textjson *rec);
 
 #endif

@@ -16,17 +16,17 @@ struct sink {
 };
 
 static int
-on_reject(void *ctx, const struct etl_error *why, const json_t *rec,
-    struct etl_error *err)
+on_reject(void *ctx, const struct etl_error *why, const char *json,
+    size_t len, struct etl_error *err)
 {
 	struct sink *s = ctx;
 
 	(*s->rejected)++;
-	return etl_rejects_add(s->rj, why, rec, NULL, 0, err);
+	return etl_rejects_add_text(s->rj, why, json, len, err);
 }
 
 static int
-on_emit(void *ctx, const json_t *rec, enum etl_change change,
+on_emit(void *ctx, const char *json, size_t len, enum etl_change change,
     struct etl_error *err)
 {
 	struct sink *s = ctx;
@@ -34,7 +34,7 @@ on_emit(void *ctx, const json_t *rec, enum etl_change change,
 	if (s->o->emit == EMIT_NONE || (s->o->emit == EMIT_CHANGED &&
 	    change == ETL_CHANGE_UNCHANGED))
 		return 0;
-	return etl_out_record(s->out, rec, err);
+	return etl_out_line(s->out, json, len, err);
 }
 
 static void
@@ -90,21 +90,31 @@ load_run_finish(struct etl_tool *t, struct load_run *r, int rc)
 }
 
 void
-load_run_note_spec(struct etl_tool *t, struct load_run *r, const json_t *rec)
+load_run_note_spec(struct etl_tool *t, struct load_run *r,
+    const struct etl_textjson *rec)
 {
-	json_t *spec = json_object_get(rec, "_spec");
-	json_t *name = json_object_get(spec, "name");
-	json_t *version = json_object_get(spec, "version");
+	size_t len;
+	const char *stamp;
+	json_t *spec, *name, *version;
 	char *v, text[256];
 	struct etl_error err;
 
-	if (r->spec_noted || !json_is_string(name))
+	if (r->spec_noted ||
+	    (stamp = etl_textjson_get(rec, "_spec", &len)) == NULL)
 		return;
+	spec = json_loadb(stamp, len, JSON_DECODE_ANY, NULL);
+	name = json_object_get(spec, "name");
+	version = json_object_get(spec, "version");
+	if (!json_is_string(name)) {
+		json_decref(spec);
+		return;
+	}
 	r->spec_noted = 1;
 	v = version ? etl_value_text(version) : NULL;
 	snprintf(text, sizeof(text), "%s v%s", json_string_value(name),
 	    v ? v : "?");
 	free(v);
+	json_decref(spec);
 	etl_summary_note(&t->summary, "spec", text);
 	etl_error_init(&err);
 	if (etl_db_begin(r->db, &err) == 0 &&
@@ -122,19 +132,19 @@ struct add_ctx {
 
 /* One record into the loader; a bad one goes to the dead letters. */
 static int
-add_record(json_t *rec, const char *source, long long line, void *arg)
+add_record(const struct etl_textjson *rec, const char *source,
+    long long line, void *arg)
 {
 	struct add_ctx *a = arg;
 	struct etl_error why;
 	int rc;
 
 	load_run_note_spec(a->t, a->r, rec);
-	json_incref(rec);
 	rc = etl_loader_add(a->ld, rec, source, line, &why);
 	if (rc == -ETL_EDATA) {
 		(*a->s->rejected)++;
-		return etl_rejects_add(a->s->rj, &why, rec, NULL, 0,
-		    &a->t->err);
+		return etl_rejects_add_text(a->s->rj, &why, rec->compact.data,
+		    rec->compact.len, &a->t->err);
 	}
 	if (rc < 0)
 		a->t->err = why;
@@ -184,7 +194,7 @@ load_records(struct etl_tool *t, struct load_opts *o)
 		struct add_ctx a = { t, &s, &r, ld };
 		struct etl_records_counts counts = { nread, s.rejected };
 
-		rc = etl_records_foreach(o->ninputs ? o->inputs[i] : NULL,
+		rc = etl_records_foreach_text(o->ninputs ? o->inputs[i] : NULL,
 		    t->max_line, s.rj, &counts, add_record, &a, &t->err);
 		if (rc < 0)
 			goto out;

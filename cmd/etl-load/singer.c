@@ -35,13 +35,13 @@ struct singer {
 };
 
 static int
-on_reject(void *ctx, const struct etl_error *why, const json_t *rec,
-    struct etl_error *err)
+on_reject(void *ctx, const struct etl_error *why, const char *json,
+    size_t len, struct etl_error *err)
 {
 	struct singer *sg = ctx;
 
 	(*sg->rejected)++;
-	return etl_rejects_add(sg->rj, why, rec, NULL, 0, err);
+	return etl_rejects_add_text(sg->rj, why, json, len, err);
 }
 
 static void
@@ -224,9 +224,7 @@ on_message(struct singer *sg, const char *source, long long line,
 	if (!json_is_object(rec))
 		return bad(sg, in, msg, "record", "missing or not an object",
 		    err);
-	/* The loader takes a reference; msg keeps rec alive for rejects. */
-	json_incref(rec);
-	rc = etl_loader_add(s->ld, rec, in->source, in->line, err);
+	rc = etl_loader_add_json(s->ld, rec, in->source, in->line, err);
 	if (rc == -ETL_EDATA) {
 		(*sg->rejected)++;
 		return etl_rejects_add(sg->rj, err, rec, NULL, 0, err);

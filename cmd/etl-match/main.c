@@ -8,6 +8,7 @@
 
 #include "etl-match.h"
 #include "parse.h"
+#include "records.h"
 #include "strbuf.h"
 
 static const char synopsis[] =
@@ -375,54 +376,16 @@ match_reject(struct etl_tool *t, struct etl_rejects *rj,
     const struct etl_error *why, const struct etl_textjson *rec,
     long long *nrej)
 {
-	json_t *v = json_loadb(rec->compact.data, rec->compact.len,
-	    JSON_ALLOW_NUL, NULL);
-	int rc;
-
 	(*nrej)++;
-	rc = etl_rejects_add(rj, why, v, rec->compact.data, rec->compact.len,
-	    &t->err);
-	json_decref(v);
-	return rc;
+	return etl_rejects_add_text(rj, why, rec->compact.data,
+	    rec->compact.len, &t->err);
 }
 
 int
 match_read(struct etl_tool *t, struct etl_lines *in, struct etl_rejects *rj,
     struct etl_textjson *rec, long long *nrej)
 {
-	struct etl_error why;
-	const char *line;
-	size_t len;
-	int rc;
-
-	for (;;) {
-		rc = etl_lines_next(in, &line, &len, &t->err);
-		if (rc == 0)
-			return 0;
-		if (rc < 0 && rc != -ETL_EDATA)
-			return rc;
-		if (rc == -ETL_EDATA) {
-			why = t->err;
-			etl_error_rule(&why, "max-line");
-		} else {
-			/* The fast path first: why is filled only on error. */
-			if (etl_textjson_scan(rec, line, len) == 0)
-				return 1;
-			etl_error_init(&why);
-			rc = etl_textjson_load(rec, line, len,
-			    etl_lines_source(in), etl_lines_lineno(in), &why);
-			if (rc == 0)
-				return 1;
-			if (rc != -ETL_EDATA) {
-				t->err = why;
-				return rc;
-			}
-		}
-		(*nrej)++;
-		rc = etl_rejects_add(rj, &why, NULL, line, len, &t->err);
-		if (rc < 0)
-			return rc;
-	}
+	return etl_records_next_text(in, rj, rec, NULL, nrej, &t->err);
 }
 
 static void
