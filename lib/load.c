@@ -6,6 +6,7 @@
 #include "load_impl.h"
 #include "signals.h"
 #include "state.h"
+#include "textmap.h"
 
 int
 etl_conflict_parse(const char *s, enum etl_conflict *c, const char **field)
@@ -387,6 +388,11 @@ first_non_null(struct etl_loader *ld, const char *key)
 	return found;
 }
 
+static int remember_shape(struct etl_loader *ld,
+    const struct etlp_record *rec);
+static int same_shape(const struct etl_loader *ld,
+    const struct etlp_record *rec);
+
 /* Create the table, or add columns for keys it lacks. */
 static int
 ensure_schema(struct etl_loader *ld, struct etl_error *err)
@@ -397,7 +403,8 @@ ensure_schema(struct etl_loader *ld, struct etl_error *err)
 	for (size_t i = 0; i < ld->n; i++) {
 		const struct etlp_record *r = ld->batch[i].rec;
 
-		if (ld->batch[i].dropped)
+		if (ld->batch[i].dropped || (same_shape(ld, r) &&
+		    ld->shape_complete))
 			continue;
 		for (size_t m = 0; m < r->n; m++) {
 			const char *key = r->m[m].key;
@@ -409,6 +416,10 @@ ensure_schema(struct etl_loader *ld, struct etl_error *err)
 				return etl_error_set(err, ETL_EINTERNAL,
 				    "out of memory");
 		}
+		/* The next record of this shape needs no look-ups. */
+		if (remember_shape(ld, r) < 0)
+			return etl_error_set(err, ETL_EINTERNAL,
+			    "out of memory");
 	}
 	if (!creating && first_new == ld->ncols)
 		return 0;
@@ -471,6 +482,7 @@ forget_shape(struct etl_loader *ld)
 	ld->shape_cols = NULL;
 	ld->shape_n = 0;
 	ld->shape_valid = 0;
+	ld->shape_complete = 0;
 }
 
 /* Keep rec's key names and their columns as the shape to expect. */
@@ -489,6 +501,10 @@ remember_shape(struct etl_loader *ld, const struct etlp_record *rec)
 		ld->shape_n++;
 	}
 	ld->shape_valid = 1;
+	ld->shape_complete = 1;
+	for (size_t k = 0; k < rec->n; k++)
+		if (ld->shape_cols[k] < 0)
+			ld->shape_complete = 0;
 	return 0;
 }
 
@@ -544,7 +560,7 @@ map_values(struct etl_loader *ld, struct etl_error *err)
 static int
 dedupe(struct etl_loader *ld, struct etl_error *err)
 {
-	json_t *seen = json_object();
+	struct etl_textmap *seen = etl_textmap_new();
 	struct etl_buf key;
 	int rc = 0;
 
@@ -553,22 +569,20 @@ dedupe(struct etl_loader *ld, struct etl_error *err)
 		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
 	for (size_t i = 0; i < ld->n && rc == 0; i++) {
 		struct etlp_pending *p = &ld->batch[i], *q;
-		json_t *prev;
+		uint64_t *prev;
+		int added;
 
 		if (p->dropped)
 			continue;
 		if (etlp_load_key_string(ld, p->rec, &key) < 0 ||
-		    !etl_utf8_valid(key.data, strlen(key.data))) {
+		    (prev = etl_textmap_put(seen, key.data, key.len, i,
+		    &added)) == NULL) {
 			rc = etl_error_set(err, ETL_EINTERNAL, "out of memory");
 			break;
 		}
-		prev = json_object_get(seen, key.data);
-		if (prev == NULL) {
-			json_object_set_new(seen, key.data,
-			    json_integer((json_int_t)i));
+		if (added)
 			continue;
-		}
-		q = &ld->batch[json_integer_value(prev)];
+		q = &ld->batch[*prev];
 		if (ld->o.mode == ETL_LOAD_INSERT) {
 			rc = etlp_load_reject(ld, p, ld->o.keys[0],
 			    "duplicate", err, "duplicate key in the input "
@@ -593,11 +607,10 @@ dedupe(struct etl_loader *ld, struct etl_error *err)
 		}
 		q->dropped = 1;
 		ld->pend.duplicates++;
-		json_object_set_new(seen, key.data,
-		    json_integer((json_int_t)i));
+		*prev = i;
 	}
 	etl_buf_release(&key);
-	json_decref(seen);
+	etl_textmap_free(seen);
 	return rc;
 }
 

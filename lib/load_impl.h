@@ -117,6 +117,7 @@ struct etl_loader {
 	int *shape_cols;	/* and their columns (-1: none) */
 	int shape_n;
 	int shape_valid;	/* 0: look every key up */
+	int shape_complete;	/* every key of the shape is a column */
 	char **sources;		/* input names, copied once each */
 	int nsources;
 	void *strategy;		/* backend statements */

@@ -68,7 +68,8 @@ value_expr(const struct etl_loader *ld, struct etl_buf *b, int c)
 		etl_buf_printf(b, "$%d", c + 1);
 }
 
-/* Whether a unique index covers exactly the key columns. */
+/* Whether a unique index, or the primary key (an INTEGER PRIMARY KEY
+ * has no index), covers exactly the key columns. */
 static int
 keys_unique(struct etl_loader *ld, struct etl_error *err)
 {
@@ -83,6 +84,12 @@ keys_unique(struct etl_loader *ld, struct etl_error *err)
 	for (int k = 0; k < ld->o.nkeys; k++)
 		etl_buf_printf(&b, " AND EXISTS (SELECT 1 FROM "
 		    "pragma_index_info(il.name) WHERE name = $%d COLLATE "
+		    "NOCASE)", k + 3);
+	etl_buf_puts(&b, " UNION ALL SELECT 'pk' WHERE (SELECT COUNT(*) FROM "
+	    "pragma_table_info($1) WHERE pk > 0) = $2");
+	for (int k = 0; k < ld->o.nkeys; k++)
+		etl_buf_printf(&b, " AND EXISTS (SELECT 1 FROM "
+		    "pragma_table_info($1) WHERE pk > 0 AND name = $%d COLLATE "
 		    "NOCASE)", k + 3);
 	st = b.data ? etl_db_prepare(ld->db, b.data, err) : NULL;
 	etl_buf_release(&b);

@@ -160,6 +160,24 @@ test_expect "--emit changed prints inserted and changed records once committed" 
 	test "$(cat out2)" = "{\"id\":1,\"v\":1}"
 '
 
+test_expect "values load as read, whatever their spelling; --emit passes the text on" '
+	cat >in <<-"EOF"
+	{"id":9223372036854775807,"a":[1.50,-0,"caf\u00e9"],"o":{"k":1,"k":2},"s":"caf\u00e9 \"q\"","r":1.50}
+	{ "id" : -9223372036854775808 , "a" : [1,"x"] , "o" : {} , "s" : "" , "r" : 2.5 }
+	EOF
+	load -q -t m_spell -k id --emit all in >out
+	printf "%s\n" "{\"id\":9223372036854775807,\"a\":[1.50,-0,\"caf\\u00e9\"],\"o\":{\"k\":1,\"k\":2},\"s\":\"caf\\u00e9 \\\"q\\\"\",\"r\":1.50}" \
+	    "{\"id\":-9223372036854775808,\"a\":[1,\"x\"],\"o\":{},\"s\":\"\",\"r\":2.5}" >want
+	cmp_out want out
+	dbq "SELECT id, a, o, s, r FROM m_spell ORDER BY id" >rows
+	printf "%s\n" "-9223372036854775808|[1,\"x\"]|{}||2.5" \
+	    "9223372036854775807|[1.5,0,\"café\"]|{\"k\":2}|café \"q\"|1.5" >want
+	cmp_out want rows
+	printf "%s\n" "{\"id\":9223372036854775807,\"a\":[1.5,0,\"café\"],\"o\":{\"k\":2},\"s\":\"café \\\"q\\\"\",\"r\":1.5}" |
+	    load -t m_spell -k id 2>e
+	grep -q "1 read, 0 inserted, 0 updated, 1 unchanged" e
+'
+
 test_expect "--watermark stores max(FIELD) with the data, never backwards" '
 	printf "%s\n" "{\"id\":1,\"ts\":\"2026-01-01T10:00:00+02:00\"}" "{\"id\":2,\"ts\":\"2026-01-01T09:00:00Z\"}" |
 	    load -t m_wm -k id --watermark wm:ts 2>e
