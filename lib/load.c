@@ -553,6 +553,44 @@ map_values(struct etl_loader *ld, struct etl_error *err)
 }
 
 /*
+ * Whether the batch's keys rise strictly (one key column, all integers or
+ * all strings): no key can come twice, and nothing needs looking up.
+ * Sorted exports and ids handed out in order are common.
+ */
+static int
+keys_rise(struct etl_loader *ld)
+{
+	const struct etlp_val *prev = NULL;
+
+	if (ld->o.nkeys != 1)
+		return 0;
+	for (size_t i = 0; i < ld->n; i++) {
+		const struct etlp_val *v;
+
+		if (ld->batch[i].dropped)
+			continue;
+		v = etlp_record_get(ld->batch[i].rec, ld->o.keys[0]);
+		if (v == NULL || (v->type != ETLP_INT && v->type != ETLP_STR))
+			return 0;
+		if (prev != NULL) {
+			size_t n = prev->len < v->len ? prev->len : v->len;
+			int c;
+
+			if (v->type != prev->type)
+				return 0;
+			if (v->type == ETLP_INT)
+				c = prev->n.i < v->n.i ? -1 : 1;
+			else if ((c = memcmp(prev->s, v->s, n)) == 0)
+				c = prev->len < v->len ? -1 : 1;
+			if (c >= 0)
+				return 0;
+		}
+		prev = v;
+	}
+	return 1;
+}
+
+/*
  * Within a batch one key is loaded once: the later record counts (with
  * latest-wins, the one with the later FIELD).  Insert mode rejects the
  * later copies instead.
@@ -560,10 +598,13 @@ map_values(struct etl_loader *ld, struct etl_error *err)
 static int
 dedupe(struct etl_loader *ld, struct etl_error *err)
 {
-	struct etl_textmap *seen = etl_textmap_new();
+	struct etl_textmap *seen;
 	struct etl_buf key;
 	int rc = 0;
 
+	if (keys_rise(ld))
+		return 0;
+	seen = etl_textmap_new();
 	etl_buf_init(&key);
 	if (seen == NULL)
 		return etl_error_set(err, ETL_EINTERNAL, "out of memory");

@@ -59,6 +59,22 @@ hexval(unsigned char c)
 }
 
 /*
+ * Whether any of the 8 bytes of x needs a look: a control character, a
+ * quote, a backslash or a byte of a multibyte sequence (the usual
+ * has-zero-byte test: exact for "any", which is all this asks).
+ */
+static inline int
+plain8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+	return ((((q - ones) & ~q) | ((b - ones) & ~b) |
+	    ((x - ones * 0x20) & ~x) | x) & high) == 0;
+}
+
+/*
  * A string at pos (on its quote), copied to out.  *escaped tells whether
  * it held a backslash, *nul whether it held \u0000.
  */
@@ -72,7 +88,15 @@ scan_string(struct scan *sc, int *escaped, int *nul)
 	*nul = 0;
 	for (;;) {
 		unsigned char c;
+		uint64_t x;
 
+		/* Plain ASCII eight bytes at a time. */
+		while (i + 8 <= sc->len) {
+			memcpy(&x, s + i, 8);
+			if (!plain8(x))
+				break;
+			i += 8;
+		}
 		if (i >= sc->len)
 			return -1;
 		c = s[i];
