@@ -18,6 +18,7 @@ struct pg_strategy {
 	struct etl_stmt *seen;		/* replace mode: keys loaded */
 	int ready;
 	const char *latest_cast;	/* "timestamptz" or "numeric" */
+	int refused;			/* the server refused a value */
 };
 
 static unsigned long temp_serial;
@@ -220,7 +221,9 @@ blame_record(struct etl_loader *ld, struct etl_error *err)
 			continue;
 		etl_error_at(err, ETL_EDATA, p->source, p->line,
 		    field[0] ? field : NULL, "%s", msg);
-		etl_error_rule(err, "type");
+		/* A column named: its type refused the value; else a
+		 * constraint (NOT NULL, CHECK) did. */
+		etl_error_rule(err, field[0] ? "type" : "constraint");
 		return;
 	}
 }
@@ -294,12 +297,92 @@ index_batch(struct etl_loader *ld, json_t *map, struct etl_buf *key)
 	return 0;
 }
 
+static int load_set(struct etl_loader *ld, struct pg_strategy *s,
+    struct etl_error *err);
+
+/* Show only record i of the batch to load_set (1), or all again (0). */
+static void
+solo(struct etl_loader *ld, size_t i, int on)
+{
+	for (size_t k = 0; k < ld->n; k++) {
+		struct etlp_pending *p = &ld->batch[k];
+
+		if (on && k != i && !p->dropped)
+			p->dropped = 2;
+		else if (!on && p->dropped == 2)
+			p->dropped = 0;
+	}
+}
+
+/*
+ * The server refused a value of the batch: load its records one at a
+ * time, each in a savepoint, so the refused ones become bad records
+ * (dead letters, or the stop naming their line) and the rest load.
+ */
+static int
+load_one_by_one(struct etl_loader *ld, struct pg_strategy *s,
+    struct etl_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < ld->n && rc == 0; i++) {
+		struct etlp_pending *p = &ld->batch[i];
+		char msg[sizeof(err->message)], field[128] = "";
+		char rule[64];
+
+		if (p->dropped)
+			continue;
+		if ((rc = etl_db_exec(ld->db, "SAVEPOINT etl_record", err)) < 0)
+			break;
+		solo(ld, i, 1);
+		s->refused = 0;
+		rc = load_set(ld, s, err);
+		solo(ld, i, 0);
+		if (rc == -ETL_EDATA && s->refused) {
+			etl_strlcpy(msg, err->message, sizeof(msg));
+			etl_strlcpy(field, err->field, sizeof(field));
+			etl_strlcpy(rule, err->rule[0] ? err->rule :
+			    "constraint", sizeof(rule));
+			if ((rc = etl_db_exec(ld->db, "ROLLBACK TO SAVEPOINT "
+			    "etl_record", err)) < 0)
+				break;
+			rc = etlp_load_reject(ld, p, field[0] ? field : NULL,
+			    rule, err, "%s", msg);
+		}
+		if (rc == 0)
+			rc = etl_db_exec(ld->db, "RELEASE SAVEPOINT etl_record",
+			    err);
+	}
+	return rc;
+}
+
+/* The batch at once; when the server refuses a value, record by record. */
+static int
+load_batch(struct etl_loader *ld, struct pg_strategy *s,
+    struct etl_error *err)
+{
+	struct etl_load_counts before = ld->pend;
+	int rc;
+
+	if ((rc = etl_db_exec(ld->db, "SAVEPOINT etl_batch", err)) < 0)
+		return rc;
+	s->refused = 0;
+	rc = load_set(ld, s, err);
+	if (rc == -ETL_EDATA && s->refused) {
+		ld->pend = before;
+		if ((rc = etl_db_exec(ld->db, "ROLLBACK TO SAVEPOINT etl_batch",
+		    err)) == 0)
+			rc = load_one_by_one(ld, s, err);
+	}
+	if (rc == 0)
+		rc = etl_db_exec(ld->db, "RELEASE SAVEPOINT etl_batch", err);
+	return rc;
+}
+
 int
 etlp_load_pg(struct etl_loader *ld, struct etl_error *err)
 {
 	struct pg_strategy *s = ld->strategy;
-	json_t *map = NULL;
-	struct etl_buf key;
 	int rc;
 
 	if (s == NULL) {
@@ -330,8 +413,21 @@ etlp_load_pg(struct etl_loader *ld, struct etl_error *err)
 	}
 	if (ld->schema_changed && (rc = prepare(ld, s, err)) < 0)
 		return rc;
-	if ((rc = copy_batch(ld, s, err)) < 0)
+	return load_batch(ld, s, err);
+}
+
+/* Copy and merge the batch's records (those not dropped). */
+static int
+load_set(struct etl_loader *ld, struct pg_strategy *s, struct etl_error *err)
+{
+	json_t *map = NULL;
+	struct etl_buf key;
+	int rc;
+
+	if ((rc = copy_batch(ld, s, err)) < 0) {
+		s->refused = rc == -ETL_EDATA;
 		return rc;
+	}
 	etl_buf_init(&key);
 	map = json_object();
 	if (map == NULL || index_batch(ld, map, &key) < 0) {
@@ -363,11 +459,13 @@ etlp_load_pg(struct etl_loader *ld, struct etl_error *err)
 			    ETL_CHANGE_INSERTED : ETL_CHANGE_UPDATED;
 	}
 	etl_stmt_reset(s->merge);
+	s->refused = rc == -ETL_EDATA;
 	if (rc < 0)
 		goto out;
 	if (s->seen != NULL) {
 		rc = etl_stmt_step(s->seen, err);
 		etl_stmt_reset(s->seen);
+		s->refused = rc == -ETL_EDATA;
 		if (rc < 0)
 			goto out;
 	}

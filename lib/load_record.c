@@ -29,6 +29,7 @@ void
 etlp_record_scratch_release(struct etlp_record_scratch *sc)
 {
 	etl_buf_release(&sc->text);
+	free(sc->m);
 	free(sc->pl);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -178,6 +178,17 @@ test_expect "values load as read, whatever their spelling; --emit passes the tex
 	grep -q "1 read, 0 inserted, 0 updated, 1 unchanged" e
 '
 
+test_expect "a value the table refuses is a bad record; with --errors the rest of its batch loads" '
+	dbq "CREATE TABLE m_refuse (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)"
+	printf "%s\n" "{\"id\":1,\"n\":1}" "{\"id\":2,\"n\":null}" "{\"id\":3,\"n\":3}" >in
+	expect_status 65 etl-load --db "$DB" -t m_refuse -k id in
+	grep -qi "in:2: .*null" err
+	load -t m_refuse -k id --errors bad in 2>e
+	grep -q "3 read, 2 inserted, 0 updated, 0 unchanged, 1 rejected" e
+	test "$(dbq "SELECT id FROM m_refuse ORDER BY id" | tr "\n" " ")" = "1 3 "
+	grep -q "\"line\":2,\"field\":null,\"rule\":\"constraint\"" bad
+'
+
 test_expect "--watermark stores max(FIELD) with the data, never backwards" '
 	printf "%s\n" "{\"id\":1,\"ts\":\"2026-01-01T10:00:00+02:00\"}" "{\"id\":2,\"ts\":\"2026-01-01T09:00:00Z\"}" |
 	    load -t m_wm -k id --watermark wm:ts 2>e
