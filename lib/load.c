@@ -341,12 +341,16 @@ etlp_load_keep(struct etl_loader *ld, const struct etlp_record *rec,
 			return 0;
 		}
 		t = etlp_load_value_text(ld, v, &len);
-		json_array_append_new(keys, json_stringn_nocheck(t, len));
+		if (json_array_append_new(keys, json_stringn_nocheck(t, len)) <
+		    0) {
+			json_decref(keys);
+			return etl_error_set(err, ETL_EINTERNAL,
+			    "out of memory");
+		}
 	}
 	if (ld->keep == NULL)
 		ld->keep = json_array();
 	if (keys == NULL || ld->keep == NULL ||
-	    json_array_size(keys) != (size_t)ld->o.nkeys ||
 	    json_array_append_new(ld->keep, keys) < 0)
 		return etl_error_set(err, ETL_EINTERNAL, "out of memory");
 	return 0;

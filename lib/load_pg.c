@@ -10,6 +10,7 @@
  */
 #include "db.h"
 #include "load_impl.h"
+#include "textmap.h"
 
 struct pg_strategy {
 	char *temp;			/* quoted temporary table name */
@@ -281,17 +282,20 @@ copy_batch(struct etl_loader *ld, struct pg_strategy *s,
 
 /* The batch's records by key, to match RETURNING rows to them. */
 static int
-index_batch(struct etl_loader *ld, json_t *map, struct etl_buf *key)
+index_batch(struct etl_loader *ld, struct etl_textmap *map,
+    struct etl_buf *key)
 {
 	for (size_t i = 0; i < ld->n; i++) {
 		struct etlp_pending *p = &ld->batch[i];
+		uint64_t *slot;
 
 		if (p->dropped)
 			continue;
 		if (etlp_load_key_string(ld, p->rec, key) < 0 ||
-		    json_object_set_new(map, key->data,
-		    json_integer((json_int_t)i)) < 0)
+		    (slot = etl_textmap_put(map, key->data, key->len, i,
+		    NULL)) == NULL)
 			return -1;
+		*slot = i;
 		p->change = ETL_CHANGE_UNCHANGED;
 	}
 	return 0;
@@ -420,7 +424,7 @@ etlp_load_pg(struct etl_loader *ld, struct etl_error *err)
 static int
 load_set(struct etl_loader *ld, struct pg_strategy *s, struct etl_error *err)
 {
-	json_t *map = NULL;
+	struct etl_textmap *map = NULL;
 	struct etl_buf key;
 	int rc;
 
@@ -429,14 +433,14 @@ load_set(struct etl_loader *ld, struct pg_strategy *s, struct etl_error *err)
 		return rc;
 	}
 	etl_buf_init(&key);
-	map = json_object();
+	map = etl_textmap_new();
 	if (map == NULL || index_batch(ld, map, &key) < 0) {
 		rc = etl_error_set(err, ETL_EINTERNAL, "out of memory");
 		goto out;
 	}
 	while ((rc = etl_stmt_step(s->merge, err)) == 1) {
 		int inserted = (int)etl_stmt_column_int(s->merge, 0);
-		json_t *i;
+		uint64_t *i;
 
 		if (ld->o.nkeys == 0) {
 			ld->pend.inserted++;
@@ -453,9 +457,9 @@ load_set(struct etl_loader *ld, struct pg_strategy *s, struct etl_error *err)
 			etl_buf_append(&key, t ? t : "", len);
 		}
 		etl_buf_putc(&key, '\0');
-		i = key.data ? json_object_get(map, key.data) : NULL;
+		i = key.data ? etl_textmap_get(map, key.data, key.len) : NULL;
 		if (i != NULL)
-			ld->batch[json_integer_value(i)].change = inserted ?
+			ld->batch[*i].change = inserted ?
 			    ETL_CHANGE_INSERTED : ETL_CHANGE_UPDATED;
 	}
 	etl_stmt_reset(s->merge);
@@ -492,7 +496,7 @@ load_set(struct etl_loader *ld, struct pg_strategy *s, struct etl_error *err)
 			ld->pend.unchanged++;
 	}
 out:
-	json_decref(map);
+	etl_textmap_free(map);
 	etl_buf_release(&key);
 	return rc;
 }

@@ -95,7 +95,8 @@ parse_int(const char *s, size_t n)
 	return *s == '-' ? (long long)(0ULL - u) : (long long)u;
 }
 
-/* Type one member's value; its text goes in *pl. */
+/* Type one member's value; where its text is goes in *pl (an offset
+ * into the value itself unless in the scratch). */
 static int
 classify(struct etlp_record_scratch *sc, const char *v, size_t vlen,
     struct etlp_val *out, struct etlp_place *pl)
@@ -117,8 +118,9 @@ classify(struct etlp_record_scratch *sc, const char *v, size_t vlen,
 	case '"':
 		out->type = ETLP_STR;
 		if (memchr(v + 1, '\\', vlen - 2) == NULL) {
+			pl->off = 1;	/* inside the quotes */
 			pl->len = vlen - 2;
-			return 1;	/* offset 1 into the value */
+			return 0;
 		}
 		pl->in_scratch = 1;
 		pl->off = sc->text.len;
@@ -185,13 +187,11 @@ etlp_record_new(const struct etl_textjson *j, struct etlp_record_scratch *sc)
 	/* The values first (the scratch text grows), then one block. */
 	for (size_t i = 0; i < j->n; i++) {
 		const struct etl_jmember *m = &j->m[i];
-		int skip = classify(sc, compact + m->val, m->vlen, &sc->m[i].v,
-		    &sc->pl[i]);
-
-		if (skip < 0)
+		if (classify(sc, compact + m->val, m->vlen, &sc->m[i].v,
+		    &sc->pl[i]) < 0)
 			return NULL;
 		if (!sc->pl[i].in_scratch)
-			sc->pl[i].off = m->val + (size_t)skip;
+			sc->pl[i].off += m->val;
 	}
 	head = sizeof(*r) + j->n * sizeof(struct etlp_member);
 	r = malloc(head + j->compact.len + 1 + j->keys.len + sc->text.len);

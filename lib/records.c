@@ -60,8 +60,7 @@ etl_records_next_text(struct etl_lines *in, struct etl_rejects *rj,
 			etl_progress_update(*read, "read");
 		}
 		if (rc == -ETL_EDATA) {
-			why = *err;
-			etl_error_rule(&why, "max-line");
+			why = *err;	/* an over-long line */
 		} else {
 			/* The fast path first: why is filled only on error. */
 			if (etl_textjson_scan(rec, line, len) == 0)
